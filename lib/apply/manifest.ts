@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises';
+import { loadAllYaml, type V1Container, type V1Pod } from '@kubernetes/client-node';
+import { describeError, manifestError } from '../errors.js';
+import { podShape, type PodShape } from '../observe/pod-status.js';
+
+export interface PodManifest {
+  path: string;
+  pod: V1Pod;
+  shape: PodShape;
+}
+
+/**
+ * Reads a manifest that must hold exactly one Pod with at least one sidecar (an init container with
+ * restartPolicy Always). Every problem is one sentence naming the file.
+ */
+export async function loadPodManifest(path: string): Promise<PodManifest> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw manifestError(
+      code === 'ENOENT' ? `Manifest ${path} does not exist.` : `Cannot read manifest ${path}: ${describeError(error)}.`,
+    );
+  }
+  let documents: unknown[];
+  try {
+    documents = loadAllYaml(text).filter((d) => d !== null && d !== undefined);
+  } catch (error) {
+    const reason = describeError(error).split('\n')[0];
+    throw manifestError(`Manifest ${path} is not valid YAML: ${reason}.`);
+  }
+  const pods = documents.filter((d) => (d as { kind?: unknown })?.kind === 'Pod') as V1Pod[];
+  if (pods.length === 0) {
+    const kinds = documents.map((d) => String((d as { kind?: unknown })?.kind ?? 'no kind')).join(', ') || 'nothing';
+    throw manifestError(`Manifest ${path} holds no Pod (found: ${kinds}); give a file with one kind: Pod.`);
+  }
+  if (pods.length > 1) throw manifestError(`Manifest ${path} holds ${pods.length} Pods; give one Pod per file.`);
+  const pod = pods[0] as V1Pod;
+  if (pod.apiVersion !== 'v1') throw manifestError(`Manifest ${path}: a Pod has apiVersion v1, not ${pod.apiVersion}.`);
+  if (!pod.metadata?.name) throw manifestError(`Manifest ${path}: the Pod has no metadata.name.`);
+  if (!pod.spec?.containers?.length) throw manifestError(`Manifest ${path}: the Pod has no spec.containers.`);
+  const shape = podShape(pod);
+  if (shape.sidecars.length === 0) {
+    throw manifestError(
+      `Manifest ${path}: Pod ${pod.metadata.name} has no sidecar (an initContainer with restartPolicy: Always).`,
+    );
+  }
+  return { path, pod, shape };
+}
+
+/** A copy of the Pod with every container image that equals `from` replaced by `to`. */
+export function substituteImage(pod: V1Pod, from: string, to: string): V1Pod {
+  const copy = structuredClone(pod);
+  const swap = (containers: V1Container[] | undefined) => {
+    for (const container of containers ?? []) if (container.image === from) container.image = to;
+  };
+  swap(copy.spec?.initContainers);
+  swap(copy.spec?.containers);
+  return copy;
+}
+
+/** Every image the Pod names. */
+export function imagesOf(pod: V1Pod): string[] {
+  return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].flatMap((c) =>
+    c.image ? [c.image] : [],
+  );
+}

@@ -1,0 +1,90 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { missingDependencyError } from '../../errors.js';
+import { containerdSpec, ensureComponent, etcdSpec, kubernetesSpec, releaseDate } from './build.js';
+
+/** Every binary one local cluster runs, by absolute path. */
+export interface LocalBinaries {
+  kubernetesVersion: string;
+  kubeApiserver: string;
+  kubeControllerManager: string;
+  kubeScheduler: string;
+  kubelet: string;
+  etcd: string;
+  containerd: string;
+  containerdShimDir: string;
+  ctr: string;
+  /** 1 for Debian's containerd 1.6, 2 for containerd 2.x built here. */
+  containerdMajor: 1 | 2;
+  runc: string;
+  cniBinDir: string;
+  /** Seconds per binary built in this call (empty when everything was cached). */
+  built: Record<string, number>;
+}
+
+export interface BinaryVersions {
+  kubernetes: string;
+  etcd: string;
+  containerd: string;
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/** The minor version of `1.37.2` → 37. */
+export function minorOf(version: string): number {
+  return Number(/^v?1\.(\d+)/.exec(version)?.[1] ?? NaN);
+}
+
+export async function ensureBinaries(
+  versions: BinaryVersions,
+  cacheRoot: string,
+  onProgress: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<LocalBinaries> {
+  const runc = '/usr/sbin/runc';
+  const cniBinDir = '/usr/lib/cni';
+  for (const [path, pkg] of [
+    [runc, 'runc'],
+    [join(cniBinDir, 'bridge'), 'containernetworking-plugins'],
+  ] as const) {
+    if (!(await exists(path))) {
+      throw missingDependencyError(`${path} is missing; run \`npm run setup\` (installs Debian's ${pkg}) as root.`);
+    }
+  }
+  const v = `v${versions.kubernetes.replace(/^v/, '')}`;
+  const options = { cacheRoot, onProgress, signal };
+  const kube = await ensureComponent(kubernetesSpec(v, await cachedReleaseDate(cacheRoot, v)), options);
+  const etcd = await ensureComponent(etcdSpec(versions.etcd), options);
+
+  // Debian's containerd 1.6 serves kubelets up to 1.35; newer ones get containerd 2.x built here.
+  const useDebian = minorOf(v) <= 35 && (await exists('/usr/bin/containerd'));
+  let containerd: { binDir: string; built: Record<string, number> };
+  if (useDebian) containerd = { binDir: '/usr/bin', built: {} };
+  else containerd = await ensureComponent(containerdSpec(versions.containerd), options);
+
+  return {
+    kubernetesVersion: v,
+    kubeApiserver: join(kube.binDir, 'kube-apiserver'),
+    kubeControllerManager: join(kube.binDir, 'kube-controller-manager'),
+    kubeScheduler: join(kube.binDir, 'kube-scheduler'),
+    kubelet: join(kube.binDir, 'kubelet'),
+    etcd: join(etcd.binDir, 'etcd'),
+    containerd: join(containerd.binDir, 'containerd'),
+    containerdShimDir: containerd.binDir,
+    ctr: join(containerd.binDir, 'ctr'),
+    containerdMajor: useDebian ? 1 : 2,
+    runc,
+    cniBinDir,
+    built: { ...kube.built, ...etcd.built, ...containerd.built },
+  };
+}
+
+/** The release date only matters when building; skip the proxy round trip when binaries exist. */
+async function cachedReleaseDate(cacheRoot: string, version: string): Promise<string> {
+  if (await exists(join(cacheRoot, 'bin', `kubernetes-${version}`, 'kubelet'))) return '';
+  return releaseDate('k8s.io/kubernetes', version);
+}

@@ -1,0 +1,284 @@
+import { createWriteStream } from 'node:fs';
+import { access, chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { missingDependencyError, clusterStartError } from '../../errors.js';
+import { poll } from '../../wait.js';
+import { isAlive } from './processes.js';
+import { goSatisfies, kubernetesStagingVersion, wrapperGoMod } from './gomod.js';
+
+/**
+ * Builds upstream binaries from the Go module proxy through generated wrapper modules, cached per
+ * version under the XDG cache so a second run takes seconds. Go's own build and module caches
+ * (also under the XDG cache) make a rebuild after a version bump incremental.
+ */
+
+export interface BuildTarget {
+  binary: string;
+  pkg: string;
+  /** Upstream builds everything but the kubelet with cgo off. */
+  cgo: boolean;
+}
+
+export interface ComponentSpec {
+  /** Cache key prefix, e.g. `kubernetes`. */
+  name: string;
+  module: string;
+  version: string;
+  twinVersion: (siblingPath: string) => string;
+  targets: BuildTarget[];
+  ldflags: string[];
+  tags?: string[];
+}
+
+function versionLdflags(version: string, buildDate: string): string[] {
+  const match = /^v(\d+)\.(\d+)/.exec(version);
+  const flags = ['-s', '-w'];
+  for (const pkg of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
+    flags.push(
+      `-X ${pkg}.gitVersion=${version}`,
+      `-X ${pkg}.gitMajor=${match?.[1] ?? ''}`,
+      `-X ${pkg}.gitMinor=${match?.[2] ?? ''}`,
+      `-X ${pkg}.gitTreeState=clean`,
+      `-X ${pkg}.buildDate=${buildDate}`,
+    );
+  }
+  return flags;
+}
+
+export function kubernetesSpec(version: string, buildDate: string): ComponentSpec {
+  const v = `v${version.replace(/^v/, '')}`;
+  const twin = kubernetesStagingVersion(v);
+  return {
+    name: 'kubernetes',
+    module: 'k8s.io/kubernetes',
+    version: v,
+    twinVersion: () => twin,
+    targets: [
+      { binary: 'kube-apiserver', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver', cgo: false },
+      { binary: 'kube-controller-manager', pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager', cgo: false },
+      { binary: 'kube-scheduler', pkg: 'k8s.io/kubernetes/cmd/kube-scheduler', cgo: false },
+      { binary: 'kubelet', pkg: 'k8s.io/kubernetes/cmd/kubelet', cgo: true },
+    ],
+    ldflags: versionLdflags(v, buildDate),
+  };
+}
+
+export function etcdSpec(version: string): ComponentSpec {
+  const v = `v${version.replace(/^v/, '')}`;
+  return {
+    name: 'etcd',
+    module: 'go.etcd.io/etcd/server/v3',
+    version: v,
+    twinVersion: () => v,
+    targets: [{ binary: 'etcd', pkg: 'go.etcd.io/etcd/server/v3', cgo: false }],
+    ldflags: ['-s', '-w'],
+  };
+}
+
+export function containerdSpec(version: string): ComponentSpec {
+  const v = `v${version.replace(/^v/, '')}`;
+  const base = 'github.com/containerd/containerd/v2';
+  return {
+    name: 'containerd',
+    module: base,
+    version: v,
+    twinVersion: () => v,
+    targets: [
+      { binary: 'containerd', pkg: `${base}/cmd/containerd`, cgo: false },
+      { binary: 'containerd-shim-runc-v2', pkg: `${base}/cmd/containerd-shim-runc-v2`, cgo: false },
+      { binary: 'ctr', pkg: `${base}/cmd/ctr`, cgo: false },
+    ],
+    ldflags: ['-s', '-w', `-X ${base}/version.Version=${v}`],
+    // Snapshotters that need C headers or kernel features this project does not use.
+    tags: ['no_btrfs', 'no_devmapper', 'no_zfs'],
+  };
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+async function goProxyFile(module: string, version: string, suffix: 'mod' | 'info'): Promise<string> {
+  // `go mod download -json` fetches through GOPROXY with the user's settings and caches the files.
+  const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    env: { GOFLAGS: '-mod=mod' },
+    timeout: 10 * 60_000,
+    reject: false,
+    cwd: '/',
+  });
+  const info = JSON.parse(stdout || '{}') as { GoMod?: string; Info?: string; Error?: string };
+  if (info.Error || !info.GoMod || !info.Info) {
+    throw clusterStartError(
+      `The Go module proxy does not serve ${module}@${version} (${info.Error ?? 'no go.mod'}); pick a version it lists: go list -m -versions ${module}.`,
+    );
+  }
+  return readFile(suffix === 'mod' ? info.GoMod : info.Info, 'utf8');
+}
+
+export interface BuildResult {
+  binDir: string;
+  /** Seconds each binary took, for binaries built in this call. */
+  built: Record<string, number>;
+}
+
+export interface BuildOptions {
+  cacheRoot: string;
+  onProgress?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Ensures every binary of a component exists in `<cache>/bin/<name>-<version>/`, building what is missing. */
+export async function ensureComponent(spec: ComponentSpec, options: BuildOptions): Promise<BuildResult> {
+  const binDir = join(options.cacheRoot, 'bin', `${spec.name}-${spec.version}`);
+  if ((await missingTargets(spec, binDir)).length === 0) return { binDir, built: {} };
+
+  await requireGo();
+  const workDir = join(options.cacheRoot, 'build', `${spec.name}-${spec.version}`);
+  await mkdir(workDir, { recursive: true });
+  await mkdir(binDir, { recursive: true });
+  return withBuildLock(workDir, options, () => buildMissing(spec, binDir, workDir, options));
+}
+
+async function buildMissing(
+  spec: ComponentSpec,
+  binDir: string,
+  workDir: string,
+  options: BuildOptions,
+): Promise<BuildResult> {
+  const progress = options.onProgress ?? (() => {});
+  // Checked again under the lock: another process may have built them while we waited.
+  const missing = await missingTargets(spec, binDir);
+  if (missing.length === 0) return { binDir, built: {} };
+  const logPath = join(workDir, 'build.log');
+  const log = createWriteStream(logPath, { flags: 'a' });
+  const fail = (what: string, cause?: unknown) =>
+    clusterStartError(`Building ${spec.name} ${spec.version} failed at ${what}; see ${logPath}.`, cause);
+
+  try {
+    if (!(await exists(join(workDir, 'go.sum')))) {
+      progress(`${spec.name} ${spec.version}: generating the wrapper module in ${workDir}`);
+      const upstream = await goProxyFile(spec.module, spec.version, 'mod');
+      const goVersion = /^go\s+(\S+)/m.exec(upstream)?.[1];
+      const toolchain = (await execa('go', ['env', 'GOVERSION'])).stdout.trim();
+      if (goVersion && !goSatisfies(toolchain, goVersion)) {
+        throw missingDependencyError(
+          `${spec.module} ${spec.version} needs Go ${goVersion} but this machine has ${toolchain}; pick an older version.`,
+        );
+      }
+      const goMod = wrapperGoMod({
+        module: spec.module,
+        version: spec.version,
+        upstreamGoMod: upstream,
+        twinVersion: spec.twinVersion,
+        mainPackages: spec.targets.map((t) => t.pkg),
+      });
+      await writeFile(join(workDir, 'go.mod'), goMod);
+      progress(`${spec.name} ${spec.version}: resolving modules (go mod tidy)`);
+      const tidy = execa('go', ['mod', 'tidy'], { cwd: workDir, all: true, reject: false, cancelSignal: options.signal });
+      tidy.all?.pipe(log, { end: false });
+      const result = await tidy;
+      if (result.exitCode !== 0) throw fail('go mod tidy');
+    }
+
+    const built: Record<string, number> = {};
+    for (const [index, target] of missing.entries()) {
+      const started = Date.now();
+      const label = `${spec.name} ${spec.version}: building ${target.binary} (${index + 1}/${missing.length})`;
+      progress(`${label}; log: ${logPath}`);
+      let packages = 0;
+      const ticker = setInterval(
+        () => progress(`${label}: ${packages} packages compiled, ${Math.round((Date.now() - started) / 1000)} s`),
+        30_000,
+      );
+      const partial = join(binDir, `.${target.binary}.partial`);
+      const args = ['build', '-v', '-trimpath', '-ldflags', spec.ldflags.join(' '), '-o', partial];
+      if (spec.tags?.length) args.push('-tags', spec.tags.join(','));
+      args.push(target.pkg);
+      try {
+        const child = execa('go', args, {
+          cwd: workDir,
+          all: true,
+          reject: false,
+          env: { CGO_ENABLED: target.cgo ? '1' : '0', GOFLAGS: '-mod=mod -buildvcs=false' },
+          cancelSignal: options.signal,
+        });
+        child.all?.on('data', (chunk: Buffer) => {
+          packages += chunk.toString().split('\n').filter(Boolean).length;
+        });
+        child.all?.pipe(log, { end: false });
+        const result = await child;
+        if (result.isCanceled) throw fail(`${target.binary} (interrupted)`);
+        if (result.exitCode !== 0) throw fail(`go build ${target.pkg}`);
+      } finally {
+        clearInterval(ticker);
+      }
+      await chmod(partial, 0o755);
+      await rename(partial, join(binDir, target.binary));
+      built[target.binary] = (Date.now() - started) / 1000;
+      progress(`${spec.name} ${spec.version}: built ${target.binary} in ${built[target.binary]?.toFixed(0)} s`);
+    }
+    return { binDir, built };
+  } finally {
+    log.end();
+  }
+}
+
+/**
+ * One build per work directory at a time: a second `up` (another terminal, a parallel CI job) waits
+ * for the first instead of writing the same files. A lock whose owner died is taken over.
+ */
+async function withBuildLock<T>(workDir: string, options: BuildOptions, build: () => Promise<T>): Promise<T> {
+  const lockPath = join(workDir, 'lock');
+  const take = async () => {
+    try {
+      await writeFile(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      return true;
+    } catch {
+      const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (!owner || !isAlive(owner)) {
+        await rm(lockPath, { force: true });
+        return undefined;
+      }
+      return undefined;
+    }
+  };
+  if (!(await take())) {
+    options.onProgress?.(`another build holds ${lockPath}; waiting for it`);
+    await poll(take, {
+      description: `the build lock ${lockPath}`,
+      timeoutMs: 90 * 60_000,
+      intervalMs: 2_000,
+      signal: options.signal,
+    });
+  }
+  try {
+    return await build();
+  } finally {
+    await rm(lockPath, { force: true });
+  }
+}
+
+async function missingTargets(spec: ComponentSpec, binDir: string): Promise<BuildTarget[]> {
+  const missing: BuildTarget[] = [];
+  for (const target of spec.targets) if (!(await exists(join(binDir, target.binary)))) missing.push(target);
+  return missing;
+}
+
+async function requireGo(): Promise<void> {
+  try {
+    await execa('go', ['version']);
+  } catch {
+    throw missingDependencyError(
+      'Go is not on PATH; the local provider builds Kubernetes from source and needs Go 1.26 or newer.',
+    );
+  }
+}
+
+/** The upstream release time, stamped as buildDate so rebuilt binaries are byte-for-byte the same. */
+export async function releaseDate(module: string, version: string): Promise<string> {
+  const info = JSON.parse(await goProxyFile(module, version, 'info')) as { Time?: string };
+  return (info.Time ?? '1970-01-01T00:00:00Z').replace(/\.\d+Z$/, 'Z');
+}

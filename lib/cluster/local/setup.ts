@@ -1,0 +1,46 @@
+import { execa } from 'execa';
+import { missingDependencyError } from '../../errors.js';
+
+/**
+ * Debian packages the local provider and the report's browser check need. Installed by the
+ * project's own set-up step (as root) when missing, never assumed to be there.
+ */
+export const DEBIAN_PACKAGES = [
+  'containerd', // ctr and, for Kubernetes <= 1.35, the runtime itself
+  'runc',
+  'containernetworking-plugins',
+  'busybox-static', // the test image's sh, sleep, trap, echo, date
+  'iptables',
+  'iproute2',
+  'mount',
+  'openssl',
+  'gcc',
+  'libc6-dev', // static pause binary
+  'chromium', // renders the HTML report in the browser test
+] as const;
+
+export async function missingPackages(packages: readonly string[] = DEBIAN_PACKAGES): Promise<string[]> {
+  const missing: string[] = [];
+  for (const name of packages) {
+    const { stdout, exitCode } = await execa('dpkg-query', ['-W', '-f=${Status}', name], { reject: false });
+    if (exitCode !== 0 || !stdout.includes('install ok installed')) missing.push(name);
+  }
+  return missing;
+}
+
+export async function installPackages(onProgress: (line: string) => void): Promise<string[]> {
+  const missing = await missingPackages();
+  if (missing.length === 0) return [];
+  if (process.getuid?.() !== 0) {
+    throw missingDependencyError(`Debian packages missing (${missing.join(', ')}); run \`npm run setup\` as root.`);
+  }
+  onProgress(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  await execa('apt-get', ['update', '-q'], { env, stdio: 'inherit', timeout: 10 * 60_000 });
+  await execa('apt-get', ['install', '-y', '-q', ...missing], {
+    env,
+    stdio: 'inherit',
+    timeout: 20 * 60_000,
+  });
+  return missing;
+}

@@ -1,0 +1,67 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Every tunable in one typed place, with its default and why.
+ * Command-line flags and environment variables override these; nothing else reads env directly.
+ */
+
+/** The image the seed's reference manifests name. */
+export const REFERENCE_IMAGE = 'nicolaka/netshoot:v0.14';
+
+/**
+ * The local test image (busybox-static: sh, sleep infinity, trap, echo, date). Its name says what it is;
+ * it never pretends to be netshoot. A non-`latest` tag keeps the default pull policy IfNotPresent.
+ */
+export const TEST_IMAGE = 'localhost/sidecar-conformance/busybox:1.35';
+
+/** The sandbox (pause) image the local runtime is configured with; built from pause.c. */
+export const PAUSE_IMAGE = 'localhost/sidecar-conformance/pause:1.0';
+
+export const defaults = {
+  /** Kubernetes version the local provider builds (newest release the Go module proxy serves that Go 1.26 builds). */
+  kubernetesVersion: '1.37.2',
+  etcdVersion: '3.6.16',
+  /** containerd 2.x speaks CRI to every kubelet version; Debian's 1.6 is only used for <= 1.35. */
+  containerdVersion: '2.4.2',
+  clusterName: 'sidecar-conformance',
+  /**
+   * Allowed excess over the 3 s SIGTERM delay between two containers' exits. Covers the kubelet
+   * noticing the previous container's exit (PLEG relist, about 1 s) and sending the next SIGTERM.
+   */
+  shutdownToleranceMs: 1500,
+  /** The SIGTERM handlers in Files 2 and 3 sleep this long before exiting. */
+  sigtermDelayMs: 3000,
+  /** File 3's app sleeps this long, then exits 0. */
+  appRunMs: 3000,
+  /** How long a Pod may take to reach the state a scenario waits for. */
+  podTimeoutMs: 120_000,
+  /** File 4: restarts of the sidecar to observe ("restarted again and again"). */
+  livenessRestarts: 2,
+  /** File 5: observation window in probe periods (default periodSeconds is 10). */
+  readinessWindowPeriods: 3,
+  probePeriodSeconds: 10,
+  /** How long `cluster up` waits for each component before naming it and its log. */
+  componentTimeoutMs: 120_000,
+  /** A watch that delivers nothing for this long is restarted (the API server sends bookmarks). */
+  watchSilenceMs: 90_000,
+} as const;
+
+function xdg(variable: string, fallback: string): string {
+  const value = process.env[variable];
+  return value && value.startsWith('/') ? value : join(homedir(), fallback);
+}
+
+/** Build outputs keyed by version (Go caches, binaries, images): outside the repo, kept across runs. */
+export function cacheDir(): string {
+  return join(xdg('XDG_CACHE_HOME', '.cache'), 'sidecar-conformance');
+}
+
+/** Per-cluster state: certificates, configs, logs, pid files, runtime root. */
+export function stateDir(): string {
+  return join(xdg('XDG_STATE_HOME', '.local/state'), 'sidecar-conformance');
+}
+
+export function clusterDir(clusterName: string): string {
+  return join(stateDir(), 'clusters', clusterName);
+}

@@ -1,0 +1,116 @@
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { TimelineRecord } from '../timeline/record.js';
+import { parseTimeNs } from '../timeline/time.js';
+
+type NewRecord = Omit<TimelineRecord, 'seq'>;
+
+/** Kubernetes timestamps arrive as Date objects from the client and as strings in recorded JSON. */
+function rfc3339(value: Date | string | undefined): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  return value.toISOString().replace(/\.000Z$/, 'Z');
+}
+
+function statusesOf(pod: V1Pod | undefined): Map<string, V1ContainerStatus> {
+  const all = [...(pod?.status?.initContainerStatuses ?? []), ...(pod?.status?.containerStatuses ?? [])];
+  return new Map(all.map((s) => [s.name, s]));
+}
+
+function podReady(pod: V1Pod | undefined): { ready: boolean; time?: string } | undefined {
+  const condition = pod?.status?.conditions?.find((c) => c.type === 'Ready');
+  if (!condition) return undefined;
+  return { ready: condition.status === 'True', time: rfc3339(condition.lastTransitionTime) };
+}
+
+/**
+ * The lifecycle facts that changed between two observations of one Pod: containers started,
+ * restarted, turned ready or not, terminated; the Pod's phase and Ready condition.
+ */
+export function diffPod(previous: V1Pod | undefined, next: V1Pod, observedNs: bigint): NewRecord[] {
+  const records: NewRecord[] = [];
+  const observed = (fields: Omit<NewRecord, 'time' | 'ns' | 'precision' | 'observedNs' | 'source'>): NewRecord => ({
+    source: 'status',
+    time: '',
+    ns: observedNs,
+    precision: 'observed',
+    observedNs,
+    ...fields,
+  });
+  const atServerTime = (
+    raw: string | undefined,
+    fields: Omit<NewRecord, 'time' | 'ns' | 'precision' | 'observedNs' | 'source'>,
+  ): NewRecord =>
+    raw
+      ? { source: 'status', time: raw, ns: parseTimeNs(raw), precision: 'second', observedNs, ...fields }
+      : observed(fields);
+
+  const before = statusesOf(previous);
+  for (const [name, now] of statusesOf(next)) {
+    const was = before.get(name);
+    const restartCount = now.restartCount ?? 0;
+    if (was && restartCount > (was.restartCount ?? 0)) {
+      const last = now.lastState?.terminated;
+      records.push(
+        atServerTime(rfc3339(last?.finishedAt), {
+          kind: 'restarted',
+          container: name,
+          restartCount,
+          reason: last?.reason,
+          exitCode: last?.exitCode,
+        }),
+      );
+    }
+    const running = now.state?.running;
+    const newInstance = now.containerID && now.containerID !== was?.containerID;
+    if (running && (newInstance || !was?.state?.running)) {
+      records.push(
+        atServerTime(rfc3339(running.startedAt), { kind: 'started', container: name, restartCount }),
+      );
+    }
+    const terminated = now.state?.terminated;
+    if (terminated && (!was?.state?.terminated || newInstance)) {
+      records.push(
+        atServerTime(rfc3339(terminated.finishedAt), {
+          kind: 'terminated',
+          container: name,
+          restartCount,
+          reason: terminated.reason,
+          exitCode: terminated.exitCode,
+        }),
+      );
+    }
+    if (now.ready !== (was?.ready ?? false)) {
+      records.push(observed({ kind: now.ready ? 'ready' : 'not-ready', container: name, restartCount }));
+    }
+  }
+
+  const phase = next.status?.phase;
+  if (phase && phase !== previous?.status?.phase) records.push(observed({ kind: 'pod-phase', reason: phase }));
+
+  const readyNow = podReady(next);
+  const readyBefore = podReady(previous);
+  if (readyNow && readyNow.ready !== readyBefore?.ready) {
+    records.push(atServerTime(readyNow.time, { kind: readyNow.ready ? 'pod-ready' : 'pod-not-ready' }));
+  }
+  return records;
+}
+
+/** Which containers of the Pod are sidecars (init containers with restartPolicy Always), in manifest order. */
+export function podShape(pod: V1Pod): PodShape {
+  const init = pod.spec?.initContainers ?? [];
+  return {
+    name: pod.metadata?.name ?? '',
+    restartPolicy: pod.spec?.restartPolicy ?? 'Always',
+    sidecars: init.filter((c) => c.restartPolicy === 'Always').map((c) => c.name),
+    initContainers: init.filter((c) => c.restartPolicy !== 'Always').map((c) => c.name),
+    apps: (pod.spec?.containers ?? []).map((c) => c.name),
+  };
+}
+
+export interface PodShape {
+  name: string;
+  restartPolicy: string;
+  sidecars: string[];
+  initContainers: string[];
+  apps: string[];
+}

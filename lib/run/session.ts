@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { V1Node } from '@kubernetes/client-node';
+import type { ClusterProvider } from '../cluster/provider.js';
+import { REFERENCE_IMAGE, TEST_IMAGE } from '../config.js';
+import { usageError } from '../errors.js';
+import { checkReachable, connect, type Kube } from '../kube/client.js';
+import type { ClusterInfo, ImageChoice } from '../scenarios/result.js';
+
+/**
+ * A run's cluster: the one the user named (kubeconfig and context), or the default one a provider
+ * brings up — and takes down again afterwards if this run brought it up.
+ */
+export interface ClusterChoice {
+  /** An existing cluster the user named. */
+  kubeconfig?: string;
+  context?: string;
+  /** Otherwise this provider (default: local). */
+  provider?: ClusterProvider;
+  /** Keep a cluster this run brought up. */
+  keepCluster?: boolean;
+  /** `local` (the busybox test image), `reference` (netshoot as in the manifests) or an image reference. */
+  image?: string;
+}
+
+export interface Session {
+  runId: string;
+  kube: Kube;
+  cluster: ClusterInfo;
+  image: ImageChoice;
+  /** Takes down what this session brought up. */
+  close(): Promise<void>;
+}
+
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-').toLowerCase();
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function chooseImage(option: string | undefined, providerName: string): ImageChoice {
+  const choice = option ?? (providerName === 'local' ? 'local' : 'reference');
+  if (choice === 'reference') return { reference: REFERENCE_IMAGE, used: REFERENCE_IMAGE, substituted: false };
+  if (choice === 'local') return { reference: REFERENCE_IMAGE, used: TEST_IMAGE, substituted: true };
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(choice)) throw usageError(`--image ${choice} is not an image reference.`);
+  return { reference: REFERENCE_IMAGE, used: choice, substituted: choice !== REFERENCE_IMAGE };
+}
+
+function nodeInfo(nodes: V1Node[]): Pick<ClusterInfo, 'nodeName' | 'kubeletVersion' | 'containerRuntimeVersion'> {
+  const node = nodes[0];
+  return {
+    nodeName: node?.metadata?.name,
+    kubeletVersion: node?.status?.nodeInfo?.kubeletVersion,
+    containerRuntimeVersion: node?.status?.nodeInfo?.containerRuntimeVersion,
+  };
+}
+
+export async function openSession(
+  choice: ClusterChoice,
+  progress: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<Session> {
+  const runId = newRunId();
+  let kubeconfigPath: string;
+  let providerName: string;
+  let clusterName: string;
+  let broughtUp = false;
+  if (choice.kubeconfig) {
+    kubeconfigPath = choice.kubeconfig;
+    providerName = 'kubeconfig';
+    clusterName = choice.context ?? 'current-context';
+  } else {
+    const provider = choice.provider;
+    if (!provider) throw usageError('No cluster: pass --kubeconfig (and --context) or a provider.');
+    providerName = provider.providerName;
+    clusterName = provider.clusterName;
+    const before = await provider.status();
+    kubeconfigPath = await provider.up({ onProgress: progress, signal });
+    broughtUp = !before.running;
+  }
+  const close = async () => {
+    if (broughtUp && !choice.keepCluster && choice.provider) {
+      progress(`taking down the ${providerName} cluster ${clusterName} this run brought up`);
+      await choice.provider.down({ onProgress: progress });
+    }
+  };
+  try {
+    const kube = connect(kubeconfigPath, choice.context);
+    const version = await checkReachable(kube, signal);
+    const nodes = await kube.core.listNode();
+    return {
+      runId,
+      kube,
+      cluster: {
+        provider: providerName,
+        name: clusterName,
+        server: kube.server,
+        kubernetesVersion: version,
+        ...nodeInfo(nodes.items),
+      },
+      image: chooseImage(choice.image, providerName),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

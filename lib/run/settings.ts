@@ -1,0 +1,14 @@
+import { defaults } from '../config.js';
+import type { RuleSettings } from '../scenarios/scenario.js';
+
+export function ruleSettings(overrides: Partial<RuleSettings> = {}): RuleSettings {
+  return {
+    shutdownToleranceMs: defaults.shutdownToleranceMs,
+    sigtermDelayMs: defaults.sigtermDelayMs,
+    appRunMs: defaults.appRunMs,
+    livenessRestarts: defaults.livenessRestarts,
+    readinessWindowMs: defaults.readinessWindowPeriods * defaults.probePeriodSeconds * 1000,
+    podTimeoutMs: defaults.podTimeoutMs,
+    ...overrides,
+  };
+}

@@ -1,0 +1,54 @@
+import type { AssertionResult } from '../assert/result.js';
+import type { Timeline } from '../timeline/timeline.js';
+
+/** Everything one scenario produced: the timeline it observed and the rules checked over it. */
+export interface ScenarioResult {
+  /** Short id, e.g. `order`. */
+  name: string;
+  /** One line, e.g. "File 2: sidecars start in order and stop in reverse order". */
+  title: string;
+  manifestPath: string;
+  namespace: string;
+  podName: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  timeline: Timeline;
+  assertions: AssertionResult[];
+  passed: boolean;
+  /** Set when the scenario could not run to the end (timeout, API error), besides failed rules. */
+  error?: string;
+}
+
+export interface ClusterInfo {
+  /** `local`, `kubeconfig`, … */
+  provider: string;
+  /** Cluster name or kubeconfig context. */
+  name: string;
+  server: string;
+  kubernetesVersion: string;
+  nodeName?: string;
+  kubeletVersion?: string;
+  containerRuntimeVersion?: string;
+}
+
+export interface ImageChoice {
+  /** The image the reference manifests name. */
+  reference: string;
+  /** The image the Pods actually ran. */
+  used: string;
+  substituted: boolean;
+}
+
+export interface RunResult {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  cluster: ClusterInfo;
+  image: ImageChoice;
+  /** Shutdown-gap tolerance above the expected delay, in ms. */
+  toleranceMs: number;
+  scenarios: ScenarioResult[];
+  passed: boolean;
+}

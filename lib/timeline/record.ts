@@ -1,0 +1,62 @@
+/**
+ * One observed fact about a Pod, from one source, with the time the source gave.
+ *
+ * `time` keeps the raw RFC3339(Nano) string; `ns` is that time in nanoseconds since the epoch (BigInt,
+ * for ordering and gaps without float rounding). `precision` says how far `ns` can be trusted:
+ * container log lines carry nanoseconds from the runtime; Events and container statuses carry whole
+ * seconds; some facts (a container turning ready) have no server time, only when we saw them.
+ */
+export type RecordSource = 'event' | 'status' | 'log' | 'harness';
+
+export type Precision = 'exact' | 'second' | 'observed';
+
+export type RecordKind =
+  | 'scheduled'
+  | 'created'
+  | 'started'
+  | 'ready'
+  | 'not-ready'
+  | 'terminated'
+  | 'restarted'
+  | 'killing'
+  | 'unhealthy'
+  | 'backoff'
+  | 'event'
+  | 'log'
+  | 'pod-phase'
+  | 'pod-ready'
+  | 'pod-not-ready'
+  | 'applied'
+  | 'delete-requested'
+  | 'pod-gone';
+
+export interface TimelineRecord {
+  /** Order in which this run observed the record; breaks ties between same-second records. */
+  seq: number;
+  source: RecordSource;
+  kind: RecordKind;
+  /** Container name; absent for Pod-level facts. */
+  container?: string;
+  time: string;
+  ns: bigint;
+  precision: Precision;
+  /** Local clock when the harness saw the record. */
+  observedNs: bigint;
+  /** Event reason, termination reason, Pod phase. */
+  reason?: string;
+  /** Log line text or Event message. */
+  message?: string;
+  restartCount?: number;
+  exitCode?: number;
+}
+
+/** JSON form: BigInts become decimal strings. */
+export type TimelineRecordJson = Omit<TimelineRecord, 'ns' | 'observedNs'> & { ns: string; observedNs: string };
+
+export function recordToJson(record: TimelineRecord): TimelineRecordJson {
+  return { ...record, ns: record.ns.toString(), observedNs: record.observedNs.toString() };
+}
+
+export function recordFromJson(json: TimelineRecordJson): TimelineRecord {
+  return { ...json, ns: BigInt(json.ns), observedNs: BigInt(json.observedNs) };
+}

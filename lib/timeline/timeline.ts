@@ -1,0 +1,121 @@
+import { recordFromJson, recordToJson, type RecordKind, type TimelineRecord, type TimelineRecordJson } from './record.js';
+import { displayTime } from './time.js';
+
+const NS_PER_SECOND = 1_000_000_000n;
+
+/**
+ * Whether `a` happened before `b`. Exact times compare directly; when either side only has whole
+ * seconds and both fall in the same second, the order the harness observed them decides.
+ */
+export function happensBefore(a: TimelineRecord, b: TimelineRecord): boolean {
+  if (a.precision === 'second' || b.precision === 'second') {
+    const sa = a.ns / NS_PER_SECOND;
+    const sb = b.ns / NS_PER_SECOND;
+    if (sa !== sb) return sa < sb;
+    return a.observedNs !== b.observedNs ? a.observedNs < b.observedNs : a.seq < b.seq;
+  }
+  return a.ns !== b.ns ? a.ns < b.ns : a.seq < b.seq;
+}
+
+function byTime(a: TimelineRecord, b: TimelineRecord): number {
+  if (a.ns !== b.ns) return a.ns < b.ns ? -1 : 1;
+  return a.seq - b.seq;
+}
+
+export interface RecordQuery {
+  kind?: RecordKind | RecordKind[];
+  source?: TimelineRecord['source'];
+  container?: string;
+  reason?: string;
+}
+
+function matches(record: TimelineRecord, query: RecordQuery): boolean {
+  if (query.kind !== undefined) {
+    const kinds = Array.isArray(query.kind) ? query.kind : [query.kind];
+    if (!kinds.includes(record.kind)) return false;
+  }
+  if (query.source !== undefined && record.source !== query.source) return false;
+  if (query.container !== undefined && record.container !== query.container) return false;
+  if (query.reason !== undefined && record.reason !== query.reason) return false;
+  return true;
+}
+
+/** One ordered record of everything observed about one Pod. */
+export class Timeline {
+  private readonly items: TimelineRecord[] = [];
+  private nextSeq = 0;
+
+  constructor(records: Iterable<TimelineRecord> = []) {
+    for (const record of records) this.items.push(record);
+    this.nextSeq = this.items.reduce((max, r) => Math.max(max, r.seq + 1), 0);
+  }
+
+  /** Adds a record, stamping its observation sequence number. */
+  add(record: Omit<TimelineRecord, 'seq'>): TimelineRecord {
+    const stamped = { ...record, seq: this.nextSeq++ } as TimelineRecord;
+    this.items.push(stamped);
+    return stamped;
+  }
+
+  /** All records ordered by time, ties by observation order. */
+  get records(): TimelineRecord[] {
+    return [...this.items].sort(byTime);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Records matching the query, in time order. */
+  find(query: RecordQuery): TimelineRecord[] {
+    return this.records.filter((r) => matches(r, query));
+  }
+
+  /** The first matching record in time order. */
+  first(query: RecordQuery): TimelineRecord | undefined {
+    return this.find(query)[0];
+  }
+
+  /** Records whose time lies within [fromNs, toNs], for printing the slice around a broken rule. */
+  between(fromNs: bigint, toNs: bigint): TimelineRecord[] {
+    return this.records.filter((r) => r.ns >= fromNs && r.ns <= toNs);
+  }
+
+  containers(): string[] {
+    return [...new Set(this.items.flatMap((r) => (r.container ? [r.container] : [])))];
+  }
+
+  toJSON(): TimelineRecordJson[] {
+    return this.records.map(recordToJson);
+  }
+
+  static fromJSON(json: TimelineRecordJson[]): Timeline {
+    return new Timeline(json.map(recordFromJson));
+  }
+}
+
+/** `23:47:31.060 log        app            app` — one line per record for failure messages. */
+export function formatRecord(record: TimelineRecord): string {
+  const what = record.message ?? record.reason ?? '';
+  const extra = [
+    record.restartCount !== undefined ? `restarts=${record.restartCount}` : '',
+    record.exitCode !== undefined ? `exit=${record.exitCode}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const precision = record.precision === 'second' ? '(s)' : record.precision === 'observed' ? '(obs)' : '';
+  return [
+    `${displayTime(record.ns)}${precision}`.padEnd(17),
+    record.source.padEnd(7),
+    record.kind.padEnd(14),
+    (record.container ?? '<pod>').padEnd(16),
+    what,
+    extra,
+  ]
+    .join(' ')
+    .trimEnd();
+}
+
+export function formatSlice(records: TimelineRecord[]): string {
+  return records.map((r) => `    ${formatRecord(r)}`).join('\n');
+}
