@@ -1,4 +1,5 @@
 import type { AssertionResult } from '../assert/result.js';
+import type { PodShape } from '../observe/pod-status.js';
 import type { Timeline } from '../timeline/timeline.js';
 
 /** Everything one scenario produced: the timeline it observed and the rules checked over it. */
@@ -10,6 +11,8 @@ export interface ScenarioResult {
   manifestPath: string;
   namespace: string;
   podName: string;
+  /** Which containers are sidecars and apps, in manifest order. */
+  shape: PodShape;
   startedAt: string;
   finishedAt: string;
   durationMs: number;

@@ -86,6 +86,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     manifestPath: scenario.manifest,
     namespace,
     podName,
+    shape: manifest.shape,
     startedAt: formatTimeNs(startedNs),
     finishedAt: formatTimeNs(finishedNs),
     durationMs: Math.round(nsToMs(finishedNs - startedNs)),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
-import { readFile, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { readFile, readdir, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { poll } from '../../wait.js';
 
@@ -28,7 +28,8 @@ export function startDaemon(spec: DaemonSpec): number {
     });
     if (child.pid === undefined) throw new Error(`could not start ${spec.binary}`);
     child.unref();
-    void writeFile(spec.pidPath, `${child.pid}\n`);
+    // The binary goes beside the pid so a later `down` can tell our process from a recycled pid.
+    writeFileSync(spec.pidPath, `${child.pid}\n${spec.binary}\n`);
     return child.pid;
   } finally {
     closeSync(log);
@@ -44,11 +45,14 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The pid in a pid file, if that process still runs the expected binary. */
-export async function runningPid(pidPath: string, binary: string): Promise<number | undefined> {
+/** The pid in a pid file, if that process still runs the binary recorded beside it. */
+export async function runningPid(pidPath: string): Promise<number | undefined> {
   let pid: number;
+  let binary: string;
   try {
-    pid = Number((await readFile(pidPath, 'utf8')).trim());
+    const [pidLine = '', binaryLine = ''] = (await readFile(pidPath, 'utf8')).split('\n');
+    pid = Number(pidLine.trim());
+    binary = binaryLine.trim();
   } catch {
     return undefined;
   }
@@ -59,20 +63,20 @@ export async function runningPid(pidPath: string, binary: string): Promise<numbe
 }
 
 /** SIGTERM to the daemon's process group, SIGKILL after `graceMs`; removes the pid file. */
-export async function stopDaemon(pidPath: string, binary: string, graceMs = 10_000): Promise<boolean> {
-  const pid = await runningPid(pidPath, binary);
+export async function stopDaemon(pidPath: string, graceMs = 10_000): Promise<boolean> {
+  const pid = await runningPid(pidPath);
   if (pid !== undefined) {
     signalGroup(pid, 'SIGTERM');
     try {
       await poll(() => (isAlive(pid) ? undefined : true), {
-        description: `${binary} (pid ${pid}) to exit`,
+        description: `${pidPath} (pid ${pid}) to exit`,
         timeoutMs: graceMs,
         intervalMs: 100,
       });
     } catch {
       signalGroup(pid, 'SIGKILL');
       await poll(() => (isAlive(pid) ? undefined : true), {
-        description: `${binary} (pid ${pid}) to exit after SIGKILL`,
+        description: `${pidPath} (pid ${pid}) to exit after SIGKILL`,
         timeoutMs: 5_000,
         intervalMs: 100,
       }).catch(() => undefined);

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { formatRecord } from '../timeline/timeline.js';
+import { exampleRun } from './example-run.js';
+import { toJUnitXml } from './junit.js';
+
+function unescapeXml(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+}
+
+/** Enough of a well-formedness check for our own output: balanced tags, no bare `<` or `&` in text. */
+function expectWellFormed(xml: string): void {
+  // eslint-disable-next-line no-control-regex -- no raw control characters may survive
+  expect(xml).not.toMatch(/[\x00-\x08\x0B\x0C\x0E-\x1F]/);
+  expect(xml).not.toMatch(/&(?!(amp|lt|gt|quot|#\d+);)/);
+  const stack: string[] = [];
+  for (const [, closing, name, selfClosing] of xml.matchAll(/<(\/?)([A-Za-z][\w.-]*)(?:\s[^<>]*?)?(\/?)>/g)) {
+    if (selfClosing) continue;
+    if (closing) expect(stack.pop()).toBe(name);
+    else stack.push(name ?? '');
+  }
+  expect(stack).toEqual([]);
+  // Every `<` left after removing tags and the declaration would be raw markup in text.
+  expect(xml.replace(/<\?xml[^>]*\?>/, '').replace(/<\/?[A-Za-z][^<>]*>/g, '')).not.toContain('<');
+}
+
+function testcase(xml: string, name: string): string {
+  const start = xml.indexOf(`name="${name}"`);
+  expect(start, `test case ${name}`).toBeGreaterThan(-1);
+  return xml.slice(start, xml.indexOf('</testcase>', start));
+}
+
+describe('toJUnitXml', () => {
+  const run = exampleRun();
+  const xml = toJUnitXml(run);
+
+  it('writes one sidecar-conformance suite with one test case per scenario', () => {
+    expectWellFormed(xml);
+    expect(xml.match(/<testsuite /g)).toHaveLength(1);
+    expect(xml).toContain(
+      '<testsuite name="sidecar-conformance" tests="3" failures="1" errors="0" skipped="0"',
+    );
+    expect(xml.match(/<testcase /g)).toHaveLength(run.scenarios.length);
+    for (const scenario of run.scenarios) {
+      expect(xml).toContain(
+        `<testcase classname="local kubernetes v1.37.2" name="${scenario.title}" time="${(scenario.durationMs / 1000).toFixed(3)}">`,
+      );
+    }
+  });
+
+  it('records the cluster and the image as properties', () => {
+    expect(xml).toContain('<property name="kubernetes.version" value="v1.37.2"/>');
+    expect(xml).toContain('<property name="cluster.provider" value="local"/>');
+    expect(xml).toContain(`<property name="image.used" value="${run.image.used}"/>`);
+    expect(xml).toContain('<property name="image.substituted" value="true"/>');
+  });
+
+  it('names the first broken rule in the failure message and lists every broken rule with its evidence', () => {
+    const failing = run.scenarios.find((s) => !s.passed);
+    if (!failing) throw new Error('the example run has no failing scenario');
+    const broken = failing.assertions.filter((a) => !a.passed);
+    const body = testcase(xml, failing.title);
+    const message = /<failure message="([^"]*)"/.exec(body)?.[1];
+    expect(unescapeXml(message ?? '')).toBe(
+      `${broken[0]?.rule}: expected ${broken[0]?.expected}, got ${broken[0]?.actual} (and 1 more broken rule)`,
+    );
+    const details = unescapeXml(
+      body.slice(body.indexOf('>', body.indexOf('<failure')) + 1, body.indexOf('</failure>')),
+    );
+    for (const [i, assertion] of broken.entries()) {
+      expect(details).toContain(`Broken rule ${i + 1} of ${broken.length}: ${assertion.rule}`);
+      expect(details).toContain(`expected: ${assertion.expected}`);
+      expect(details).toContain(`actual:   ${assertion.actual}`);
+      for (const record of assertion.evidence) expect(details).toContain(formatRecord(record));
+    }
+  });
+
+  it('leaves passing scenarios without failure or error', () => {
+    const passing = run.scenarios.filter((s) => s.passed);
+    for (const scenario of passing) expect(testcase(xml, scenario.title)).not.toMatch(/<failure|<error/);
+  });
+
+  it('reports a scenario that could not finish as an error', () => {
+    const broken = exampleRun();
+    const [first] = broken.scenarios;
+    if (!first) throw new Error('the example run has no scenarios');
+    first.error = 'Pod sidecar-container-order-example in sc-order-example not Ready after 120000 ms';
+    first.passed = false;
+    const out = toJUnitXml(broken);
+    expectWellFormed(out);
+    expect(out).toContain('errors="1"');
+    expect(testcase(out, first.title)).toContain(`<error message="${first.error}" type="ScenarioError">`);
+  });
+
+  it('escapes markup, quotes and control characters from cluster text', () => {
+    const hostile = exampleRun();
+    const failing = hostile.scenarios.find((s) => !s.passed);
+    const rule = failing?.assertions.find((a) => !a.passed);
+    if (!failing || !rule) throw new Error('the example run has no broken rule');
+    failing.title = `<script>alert("x")</script> & 'quoted'`;
+    rule.rule = `app "exits" <before> sidecar & more`;
+    rule.actual = `line1\nline2\ttab \x1b[31mred\x1b[0m nul\x00`;
+    const evidence = rule.evidence[0];
+    if (evidence) evidence.message = `<b>bold</b> & "q" \x07bell`;
+    const out = toJUnitXml(hostile);
+
+    expectWellFormed(out);
+    expect(out).not.toContain('<script>');
+    expect(out).toContain('name="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;"');
+    const message = /<failure message="([^"]*)"/.exec(out)?.[1] ?? '';
+    expect(message).toContain('&#10;');
+    expect(message).toContain('&#9;');
+    expect(unescapeXml(message)).toContain(`app "exits" <before> sidecar & more: expected`);
+    expect(unescapeXml(message)).toContain('line1\nline2\ttab \\x1B[31mred\\x1B[0m nul\\x00');
+    expect(out).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; &quot;q&quot; \\x07bell');
+  });
+});

@@ -1,0 +1,42 @@
+import type { TestProject } from 'vitest/node';
+import { providerFor } from '../lib/cluster/providers.js';
+import { describeError, UserError } from '../lib/errors.js';
+import { openSession } from '../lib/run/session.js';
+import './session-context.js';
+
+/**
+ * Live suites run against the cluster the user names (SIDECAR_KUBECONFIG and SIDECAR_CONTEXT), or
+ * bring up the default local cluster and take down what they brought up. Reachability is checked
+ * once, here, first: without a cluster the live suites fail with one clear message.
+ */
+export default async function setup(project: TestProject) {
+  const kubeconfig = process.env.SIDECAR_KUBECONFIG;
+  const progress = (line: string) => process.stderr.write(`[live setup] ${line}\n`);
+  let session;
+  try {
+    session = await openSession(
+      kubeconfig
+        ? { kubeconfig, context: process.env.SIDECAR_CONTEXT, image: process.env.SIDECAR_IMAGE }
+        : {
+            provider: providerFor({ version: process.env.SIDECAR_K8S_VERSION, name: process.env.SIDECAR_CLUSTER_NAME }),
+            keepCluster: process.env.SIDECAR_KEEP_CLUSTER === '1',
+            image: process.env.SIDECAR_IMAGE,
+          },
+      progress,
+    );
+  } catch (error) {
+    const message = error instanceof UserError ? error.message : describeError(error);
+    throw new Error(`Live suites need a cluster and have none: ${message}`);
+  }
+  project.provide('liveSession', {
+    runId: session.runId,
+    kubeconfigPath: session.kube.kubeconfigPath,
+    context: kubeconfig ? session.kube.context : undefined,
+    cluster: session.cluster,
+    image: session.image,
+  });
+  progress(`cluster ${session.cluster.server} Kubernetes ${session.cluster.kubernetesVersion}, image ${session.image.used}`);
+  return async () => {
+    await session.close();
+  };
+}
