@@ -7,7 +7,14 @@ import pRetry, { AbortError } from 'p-retry';
  */
 
 const RETRYABLE_CODES = new Set([404, 409, 429, 500, 502, 503, 504]);
-const RETRYABLE_ERRNO = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const RETRYABLE_ERRNO = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 
 export function httpStatus(error: unknown): number | undefined {
   const code = (error as { code?: unknown; statusCode?: unknown })?.code;
@@ -51,7 +58,8 @@ export function retry<T>(operation: (attempt: number) => Promise<T>, options: Re
       try {
         return await operation(attempt);
       } catch (error) {
-        if (!retryable(error)) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+        if (!retryable(error))
+          throw new AbortError(error instanceof Error ? error : new Error(String(error)));
         throw error;
       }
     },

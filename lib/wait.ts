@@ -94,7 +94,9 @@ export function waitFor<T>(
         diagnostics = `(diagnostics failed: ${String(error)})`;
       }
       finish(() =>
-        reject(new WaitTimeoutError(options.description, Date.now() - started, attempts, lastError, diagnostics)),
+        reject(
+          new WaitTimeoutError(options.description, Date.now() - started, attempts, lastError, diagnostics),
+        ),
       );
     }, options.timeoutMs);
     cleanups.push(() => clearTimeout(timer));

@@ -18,7 +18,10 @@ export default async function setup(project: TestProject) {
       kubeconfig
         ? { kubeconfig, context: process.env.SIDECAR_CONTEXT, image: process.env.SIDECAR_IMAGE }
         : {
-            provider: providerFor({ version: process.env.SIDECAR_K8S_VERSION, name: process.env.SIDECAR_CLUSTER_NAME }),
+            provider: providerFor({
+              version: process.env.SIDECAR_K8S_VERSION,
+              name: process.env.SIDECAR_CLUSTER_NAME,
+            }),
             keepCluster: process.env.SIDECAR_KEEP_CLUSTER === '1',
             image: process.env.SIDECAR_IMAGE,
           },
@@ -35,7 +38,9 @@ export default async function setup(project: TestProject) {
     cluster: session.cluster,
     image: session.image,
   });
-  progress(`cluster ${session.cluster.server} Kubernetes ${session.cluster.kubernetesVersion}, image ${session.image.used}`);
+  progress(
+    `cluster ${session.cluster.server} Kubernetes ${session.cluster.kubernetesVersion}, image ${session.image.used}`,
+  );
   return async () => {
     await session.close();
   };

@@ -7,13 +7,21 @@ export const RUN_LABEL = 'sidecar-conformance.io/run';
 export const SCENARIO_LABEL = 'sidecar-conformance.io/scenario';
 
 /** Creates the scenario's own namespace, labelled with the run id so leftovers can be found. */
-export async function createNamespace(kube: Kube, name: string, runId: string, scenario: string): Promise<void> {
+export async function createNamespace(
+  kube: Kube,
+  name: string,
+  runId: string,
+  scenario: string,
+): Promise<void> {
   await retry(
     () =>
       kube.core.createNamespace({
         body: { metadata: { name, labels: { [RUN_LABEL]: runId, [SCENARIO_LABEL]: scenario } } },
       }),
-    { description: `create namespace ${name}`, retryable: (e) => httpStatus(e) !== 409 && httpStatus(e) !== 422 },
+    {
+      description: `create namespace ${name}`,
+      retryable: (e) => httpStatus(e) !== 409 && httpStatus(e) !== 422,
+    },
   );
 }
 
@@ -27,7 +35,10 @@ export async function deleteNamespace(kube: Kube, name: string): Promise<void> {
         if (httpStatus(error) !== 404) throw error;
       }
     },
-    { description: `delete namespace ${name}`, retryable: (e) => httpStatus(e) !== 404 && httpStatus(e) !== 403 },
+    {
+      description: `delete namespace ${name}`,
+      retryable: (e) => httpStatus(e) !== 404 && httpStatus(e) !== 403,
+    },
   );
 }
 
@@ -35,10 +46,13 @@ export async function deleteNamespace(kube: Kube, name: string): Promise<void> {
 export async function applyPod(kube: Kube, pod: V1Pod, namespace: string): Promise<V1Pod> {
   const objects = KubernetesObjectApi.makeApiClient(kube.config);
   const body: V1Pod = { ...pod, metadata: { ...pod.metadata, namespace } };
-  return retry(() => objects.patch(body, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply), {
-    description: `apply Pod ${namespace}/${pod.metadata?.name}`,
-    retryable: (e) => [409, 429, 500, 503].includes(httpStatus(e) ?? 0),
-  });
+  return retry(
+    () => objects.patch(body, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
+    {
+      description: `apply Pod ${namespace}/${pod.metadata?.name}`,
+      retryable: (e) => [409, 429, 500, 503].includes(httpStatus(e) ?? 0),
+    },
+  );
 }
 
 /** Deletes the Pod with its own grace period (the shutdown under test), or at once for clean-up. */

@@ -20,7 +20,9 @@ export async function loadPodManifest(path: string): Promise<PodManifest> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw manifestError(
-      code === 'ENOENT' ? `Manifest ${path} does not exist.` : `Cannot read manifest ${path}: ${describeError(error)}.`,
+      code === 'ENOENT'
+        ? `Manifest ${path} does not exist.`
+        : `Cannot read manifest ${path}: ${describeError(error)}.`,
     );
   }
   let documents: unknown[];
@@ -32,12 +34,15 @@ export async function loadPodManifest(path: string): Promise<PodManifest> {
   }
   const pods = documents.filter((d) => (d as { kind?: unknown })?.kind === 'Pod') as V1Pod[];
   if (pods.length === 0) {
-    const kinds = documents.map((d) => String((d as { kind?: unknown })?.kind ?? 'no kind')).join(', ') || 'nothing';
+    const kinds =
+      documents.map((d) => String((d as { kind?: unknown })?.kind ?? 'no kind')).join(', ') || 'nothing';
     throw manifestError(`Manifest ${path} holds no Pod (found: ${kinds}); give a file with one kind: Pod.`);
   }
-  if (pods.length > 1) throw manifestError(`Manifest ${path} holds ${pods.length} Pods; give one Pod per file.`);
+  if (pods.length > 1)
+    throw manifestError(`Manifest ${path} holds ${pods.length} Pods; give one Pod per file.`);
   const pod = pods[0] as V1Pod;
-  if (pod.apiVersion !== 'v1') throw manifestError(`Manifest ${path}: a Pod has apiVersion v1, not ${pod.apiVersion}.`);
+  if (pod.apiVersion !== 'v1')
+    throw manifestError(`Manifest ${path}: a Pod has apiVersion v1, not ${pod.apiVersion}.`);
   if (!pod.metadata?.name) throw manifestError(`Manifest ${path}: the Pod has no metadata.name.`);
   if (!pod.spec?.containers?.length) throw manifestError(`Manifest ${path}: the Pod has no spec.containers.`);
   const shape = podShape(pod);

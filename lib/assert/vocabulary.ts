@@ -35,7 +35,11 @@ function result(
 export type StartSource = 'event' | 'status';
 
 /** When a container (first) started, per Events (`Started`) or per container status (`startedAt`). */
-export function startOf(timeline: Timeline, container: string, source: StartSource): TimelineRecord | undefined {
+export function startOf(
+  timeline: Timeline,
+  container: string,
+  source: StartSource,
+): TimelineRecord | undefined {
   return timeline.first({ kind: 'started', container, source });
 }
 
@@ -94,7 +98,14 @@ export function gapBetween(timeline: Timeline, a: string, b: string, bounds: Gap
   const eb = exitOf(timeline, b);
   const expected = `gap ≥ ${bounds.minMs} ms and ≤ ${bounds.maxMs} ms`;
   if (!ea || !eb) {
-    return result(`${b} stops ${bounds.minMs} ms after ${a}`, false, expected, `${a} exited ${at(ea)}, ${b} exited ${at(eb)}`, [a, b], [ea, eb]);
+    return result(
+      `${b} stops ${bounds.minMs} ms after ${a}`,
+      false,
+      expected,
+      `${a} exited ${at(ea)}, ${b} exited ${at(eb)}`,
+      [a, b],
+      [ea, eb],
+    );
   }
   const gapMs = Math.round(nsToMs(eb.ns - ea.ns));
   const passed = gapMs >= bounds.minMs && gapMs <= bounds.maxMs;
@@ -109,20 +120,41 @@ export function gapBetween(timeline: Timeline, a: string, b: string, bounds: Gap
   );
 }
 
-/** The time from `a`'s start (container status) to `a`'s exit lies within bounds. */
-export function runsFor(timeline: Timeline, container: string, bounds: GapBounds): AssertionResult {
+/** The time from `container`'s start (container status) to its exit is about `nominalMs`, within bounds. */
+export function runsFor(
+  timeline: Timeline,
+  container: string,
+  nominalMs: number,
+  bounds: GapBounds,
+): AssertionResult {
   const start = startOf(timeline, container, 'status');
   const end = exitOf(timeline, container);
   const expected = `${bounds.minMs}–${bounds.maxMs} ms from start to exit`;
-  const rule = `${container} exits about ${bounds.minMs} ms after it starts`;
-  if (!start || !end) return result(rule, false, expected, `started ${at(start)}, exited ${at(end)}`, [container], [start, end]);
+  const rule = `${container} exits about ${nominalMs} ms after it starts`;
+  if (!start || !end)
+    return result(
+      rule,
+      false,
+      expected,
+      `started ${at(start)}, exited ${at(end)}`,
+      [container],
+      [start, end],
+    );
   const ms = Math.round(nsToMs(end.ns - start.ns));
-  return result(rule, ms >= bounds.minMs && ms <= bounds.maxMs, expected, `${ms} ms`, [container], [start, end], {
-    value: ms,
-    unit: 'ms',
-    min: bounds.minMs,
-    max: bounds.maxMs,
-  });
+  return result(
+    rule,
+    ms >= bounds.minMs && ms <= bounds.maxMs,
+    expected,
+    `${ms} ms`,
+    [container],
+    [start, end],
+    {
+      value: ms,
+      unit: 'ms',
+      min: bounds.minMs,
+      max: bounds.maxMs,
+    },
+  );
 }
 
 /** Both containers were running at one moment: each started before the other's (last) exit. */
@@ -248,7 +280,9 @@ export function readyAtEnd(timeline: Timeline, container: string): boolean {
 /** `READY n/m` as kubectl shows it: ready containers (app and sidecars) out of all of them, at the end. */
 export function readyCountIs(timeline: Timeline, containers: string[], expected: number): AssertionResult {
   const ready = containers.filter((c) => readyAtEnd(timeline, c));
-  const evidence = containers.map((c) => timeline.find({ kind: ['ready', 'not-ready'], container: c }).at(-1));
+  const evidence = containers.map((c) =>
+    timeline.find({ kind: ['ready', 'not-ready'], container: c }).at(-1),
+  );
   return result(
     `READY ${expected}/${containers.length}`,
     ready.length === expected,
@@ -278,7 +312,14 @@ export function podReadyIs(timeline: Timeline, ready: boolean): AssertionResult 
 /** The Pod was never Ready over the whole timeline. */
 export function podNeverReady(timeline: Timeline): AssertionResult {
   const ready = timeline.find({ kind: 'pod-ready' });
-  return result('Pod is never Ready', ready.length === 0, 'no Ready=True', `${ready.length} time(s) Ready`, [], ready);
+  return result(
+    'Pod is never Ready',
+    ready.length === 0,
+    'no Ready=True',
+    `${ready.length} time(s) Ready`,
+    [],
+    ready,
+  );
 }
 
 /** The container's last instance terminated with this reason and exit code. */
@@ -298,7 +339,50 @@ export function terminatedWith(
   );
 }
 
-/** Time from a container's first start (status) to its first restart, in ms (undefined if none). */
+/**
+ * The first record matching `reason` (an Event) for the container comes within `maxMs` of the
+ * container's first start: e.g. the first liveness kill within failureThreshold × period (+ slack).
+ */
+export function firstEventWithin(
+  timeline: Timeline,
+  container: string,
+  reason: string,
+  message: RegExp,
+  maxMs: number,
+): AssertionResult {
+  const start = startOf(timeline, container, 'status');
+  const event = timeline
+    .find({ source: 'event', reason, container })
+    .find((r) => message.test(r.message ?? ''));
+  const rule = `first ${reason} of ${container} ("${message.source}") within ${maxMs} ms of its start`;
+  if (!start || !event) {
+    return result(
+      rule,
+      false,
+      `≤ ${maxMs} ms`,
+      `started ${at(start)}, ${reason} ${at(event)}`,
+      [container],
+      [start, event],
+    );
+  }
+  const ms = Math.round(nsToMs(event.ns - start.ns));
+  return result(
+    rule,
+    ms >= 0 && ms <= maxMs,
+    `≤ ${maxMs} ms`,
+    `${ms} ms (started ${at(start)}, ${reason} ${at(event)})`,
+    [container],
+    [start, event],
+    {
+      value: ms,
+      unit: 'ms',
+      min: 0,
+      max: maxMs,
+    },
+  );
+}
+
+/** Time from a container's first start to its first restart (the killed instance's finishedAt), in ms. */
 export function timeToFirstRestartMs(timeline: Timeline, container: string): number | undefined {
   const start = startOf(timeline, container, 'status');
   const restart = timeline.first({ kind: 'restarted', container });

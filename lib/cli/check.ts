@@ -18,7 +18,8 @@ export async function checkCommand(args: string[], signal: AbortSignal): Promise
     reports: { type: 'string' },
     'no-screenshot': { type: 'boolean' },
   });
-  if (positionals.length !== 1) throw usageError('check takes one manifest file: sidecar-conformance check FILE.yaml.');
+  if (positionals.length !== 1)
+    throw usageError('check takes one manifest file: sidecar-conformance check FILE.yaml.');
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && (!Number.isFinite(timeoutS) || timeoutS <= 0)) {
     throw usageError(`--timeout ${values.timeout} is not a positive number of seconds.`);

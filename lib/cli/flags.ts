@@ -24,9 +24,15 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(
   options: T,
 ) {
   try {
-    return parseArgs({ args, options: { ...commonOptions, ...options }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args,
+      options: { ...commonOptions, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    throw usageError(`${describeError(error).replace(/\.$/, '')}; see \`sidecar-conformance ${command} --help\`.`);
+    throw usageError(
+      `${describeError(error).replace(/\.$/, '')}; see \`sidecar-conformance ${command} --help\`.`,
+    );
   }
 }
-

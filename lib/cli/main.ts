@@ -21,7 +21,10 @@ async function main(argv: string[]): Promise<number> {
     return command ? ExitCode.ok : ExitCode.usage;
   }
   const run = COMMANDS[command];
-  if (!run) throw usageError(`Unknown command "${command}"; commands are ${Object.keys(COMMANDS).join(', ')} (see --help).`);
+  if (!run)
+    throw usageError(
+      `Unknown command "${command}"; commands are ${Object.keys(COMMANDS).join(', ')} (see --help).`,
+    );
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${HELP[command]}\n`);
     return ExitCode.ok;
@@ -48,10 +51,13 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof UserError) {
       process.stderr.write(`sidecar-conformance: ${error.message}\n`);
-      if (debug && error.cause) process.stderr.write(`${String((error.cause as Error)?.stack ?? error.cause)}\n`);
+      if (debug && error.cause)
+        process.stderr.write(`${String((error.cause as Error)?.stack ?? error.cause)}\n`);
       process.exit(error.exitCode);
     }
-    process.stderr.write(`sidecar-conformance: unexpected error: ${describeError(error)} (run with --debug for the stack).\n`);
+    process.stderr.write(
+      `sidecar-conformance: unexpected error: ${describeError(error)} (run with --debug for the stack).\n`,
+    );
     if (debug) process.stderr.write(`${(error as Error)?.stack ?? ''}\n${EXIT_CODES}\n`);
     process.exit(ExitCode.scenarioFailed);
   },

@@ -19,7 +19,9 @@ export function selectScenarios(only: string[] | undefined) {
   const known = new Map(seedScenarios.map((s) => [s.name, s]));
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length) {
-    throw usageError(`--only ${unknown.join(',')}: no such scenario; scenarios are ${[...known.keys()].join(', ')}.`);
+    throw usageError(
+      `--only ${unknown.join(',')}: no such scenario; scenarios are ${[...known.keys()].join(', ')}.`,
+    );
   }
   return names.map((n) => known.get(n)!);
 }
@@ -41,13 +43,16 @@ export async function runCommand(args: string[], signal: AbortSignal): Promise<n
     reports: { type: 'string' },
     'no-screenshot': { type: 'boolean' },
   });
-  if (positionals.length) throw usageError(`run takes no arguments (got ${positionals.join(' ')}); see --help.`);
+  if (positionals.length)
+    throw usageError(`run takes no arguments (got ${positionals.join(' ')}); see --help.`);
   const scenarios = selectScenarios(values.only);
   const settings = ruleSettings({ shutdownToleranceMs: parseTolerance(values.tolerance) });
   const progress = progressPrinter();
   const session = await openSession(await clusterChoice(values), progress, signal);
   try {
-    progress(`running ${scenarios.length} scenario(s) against ${session.cluster.server} (${session.cluster.kubernetesVersion}), run ${session.runId}`);
+    progress(
+      `running ${scenarios.length} scenario(s) against ${session.cluster.server} (${session.cluster.kubernetesVersion}), run ${session.runId}`,
+    );
     const run = await runScenarios(session, scenarios, settings, { root: REPO_ROOT, signal, progress });
     const paths = await publishReports(run, values.reports ?? resolve(REPO_ROOT, 'reports'), {
       screenshot: !values['no-screenshot'],

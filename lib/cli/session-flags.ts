@@ -18,7 +18,9 @@ export interface ClusterFlags {
 export async function clusterChoice(flags: ClusterFlags): Promise<ClusterChoice> {
   if (flags.kubeconfig) {
     if (flags.provider || flags.version || flags.name) {
-      throw usageError('--kubeconfig names an existing cluster; it does not go with --provider, --name or --version.');
+      throw usageError(
+        '--kubeconfig names an existing cluster; it does not go with --provider, --name or --version.',
+      );
     }
     const path = resolve(flags.kubeconfig);
     await access(path).catch(() => {

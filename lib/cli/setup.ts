@@ -22,7 +22,11 @@ export async function setupCommand(args: string[], signal: AbortSignal): Promise
       signal,
     );
     const built = Object.entries(binaries.built);
-    progress(built.length ? `built ${built.map(([b, s]) => `${b} ${s.toFixed(0)} s`).join(', ')}` : 'binaries: all cached');
+    progress(
+      built.length
+        ? `built ${built.map(([b, s]) => `${b} ${s.toFixed(0)} s`).join(', ')}`
+        : 'binaries: all cached',
+    );
   }
   return ExitCode.ok;
 }

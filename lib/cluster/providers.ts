@@ -19,7 +19,8 @@ export function providerFor(options: ProviderOptions): ClusterProvider {
     throw usageError(`--name ${name} is not a valid cluster name (lower-case letters, digits and -).`);
   }
   const version = (options.version ?? defaults.kubernetesVersion).replace(/^v/, '');
-  if (!/^1\.\d+\.\d+$/.test(version)) throw usageError(`--version ${version} is not a Kubernetes version like 1.37.2.`);
+  if (!/^1\.\d+\.\d+$/.test(version))
+    throw usageError(`--version ${version} is not a Kubernetes version like 1.37.2.`);
   if (provider === 'local') return new LocalProvider({ name, kubernetesVersion: version });
   throw usageError(`--provider ${provider} is not known; providers: ${PROVIDERS.join(', ')}.`);
 }

@@ -33,7 +33,8 @@ export function eventRecords(event: CoreV1Event, seenCount: number, observedNs: 
   const count = event.count ?? 1;
   if (count <= seenCount) return [];
   const micro = iso(event.eventTime as unknown as Date | string | undefined);
-  const seconds = iso(event.lastTimestamp) ?? iso(event.firstTimestamp) ?? iso(event.metadata?.creationTimestamp);
+  const seconds =
+    iso(event.lastTimestamp) ?? iso(event.firstTimestamp) ?? iso(event.metadata?.creationTimestamp);
   const time = micro ?? seconds;
   if (!time) return [];
   const base: NewRecord = {

@@ -50,7 +50,10 @@ export class PodObserver {
         path: `/api/v1/namespaces/${namespace}/pods`,
         fieldSelector: `metadata.name=${podName}`,
         list: async () => {
-          const list = await kube.core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${podName}` });
+          const list = await kube.core.listNamespacedPod({
+            namespace,
+            fieldSelector: `metadata.name=${podName}`,
+          });
           return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
         },
         onRelist: (items) => {
@@ -116,7 +119,10 @@ export class PodObserver {
   }
 
   diagnostics(): string {
-    const statuses = [...(this.pod?.status?.initContainerStatuses ?? []), ...(this.pod?.status?.containerStatuses ?? [])]
+    const statuses = [
+      ...(this.pod?.status?.initContainerStatuses ?? []),
+      ...(this.pod?.status?.containerStatuses ?? []),
+    ]
       .map((s) => `${s.name}: ${JSON.stringify(s.state)} ready=${s.ready} restarts=${s.restartCount}`)
       .join('; ');
     return `pod ${this.options.namespace}/${this.options.podName} phase=${this.pod?.status?.phase ?? 'unknown'} ${statuses}`;
@@ -210,19 +216,19 @@ export class PodObserver {
         },
       });
       sink.on('close', () => resolve());
-      new Log(kube.config)
-        .log(namespace, podName, container, sink, { follow: true, timestamps: true })
-        .then(
-          (controller) => {
-            if (this.abort.signal.aborted) controller.abort();
-            this.logStreams.set(containerId, controller);
-          },
-          (error: unknown) => {
-            this.logStreams.delete(containerId);
+      new Log(kube.config).log(namespace, podName, container, sink, { follow: true, timestamps: true }).then(
+        (controller) => {
+          if (this.abort.signal.aborted) controller.abort();
+          this.logStreams.set(containerId, controller);
+        },
+        (error: unknown) => {
+          this.logStreams.delete(containerId);
+          // A stream still opening when observation stopped (or the node went away) is no news.
+          if (!this.abort.signal.aborted)
             this.problem(`log stream of ${container} (${containerId}) failed: ${String(error)}`);
-            resolve();
-          },
-        );
+          resolve();
+        },
+      );
     });
   }
 }

@@ -28,7 +28,9 @@ function podReady(pod: V1Pod | undefined): { ready: boolean; time?: string } | u
  */
 export function diffPod(previous: V1Pod | undefined, next: V1Pod, observedNs: bigint): NewRecord[] {
   const records: NewRecord[] = [];
-  const observed = (fields: Omit<NewRecord, 'time' | 'ns' | 'precision' | 'observedNs' | 'source'>): NewRecord => ({
+  const observed = (
+    fields: Omit<NewRecord, 'time' | 'ns' | 'precision' | 'observedNs' | 'source'>,
+  ): NewRecord => ({
     source: 'status',
     time: '',
     ns: observedNs,
@@ -85,7 +87,8 @@ export function diffPod(previous: V1Pod | undefined, next: V1Pod, observedNs: bi
   }
 
   const phase = next.status?.phase;
-  if (phase && phase !== previous?.status?.phase) records.push(observed({ kind: 'pod-phase', reason: phase }));
+  if (phase && phase !== previous?.status?.phase)
+    records.push(observed({ kind: 'pod-phase', reason: phase }));
 
   const readyNow = podReady(next);
   const readyBefore = podReady(previous);

@@ -30,7 +30,9 @@ export interface ResilientWatchOptions<T extends ObjectWithMeta> {
 
 const RESTART_DELAY_MS = 500;
 
-export async function resilientWatch<T extends ObjectWithMeta>(options: ResilientWatchOptions<T>): Promise<void> {
+export async function resilientWatch<T extends ObjectWithMeta>(
+  options: ResilientWatchOptions<T>,
+): Promise<void> {
   const watch = new Watch(options.config);
   let resourceVersion: string | undefined;
 

@@ -50,7 +50,9 @@ export function summarize(run: RunResult): string {
     `Kubernetes ${run.cluster.kubernetesVersion} (${run.cluster.provider} ${run.cluster.name}), image ${run.image.used}${run.image.substituted ? ` substituted for ${run.image.reference}` : ''}`,
   ];
   for (const scenario of run.scenarios) {
-    lines.push(`${scenario.passed ? 'PASS' : 'FAIL'}  ${scenario.title}  (${(scenario.durationMs / 1000).toFixed(1)} s)`);
+    lines.push(
+      `${scenario.passed ? 'PASS' : 'FAIL'}  ${scenario.title}  (${(scenario.durationMs / 1000).toFixed(1)} s)`,
+    );
     if (scenario.error) lines.push(`      error: ${scenario.error.split('\n')[0]}`);
     for (const rule of scenario.assertions.filter((a) => !a.passed)) {
       lines.push(`      broken: ${rule.rule}: expected ${rule.expected}, got ${rule.actual}`);
@@ -60,6 +62,9 @@ export function summarize(run: RunResult): string {
     }
   }
   const passed = run.scenarios.filter((s) => s.passed).length;
-  lines.push(`wall time ${(run.durationMs / 1000).toFixed(1)} s`, `${passed} passed, ${run.scenarios.length - passed} failed`);
+  lines.push(
+    `wall time ${(run.durationMs / 1000).toFixed(1)} s`,
+    `${passed} passed, ${run.scenarios.length - passed} failed`,
+  );
   return lines.join('\n');
 }

@@ -38,13 +38,17 @@ export function newRunId(now = new Date()): string {
 
 export function chooseImage(option: string | undefined, providerName: string): ImageChoice {
   const choice = option ?? (providerName === 'local' ? 'local' : 'reference');
-  if (choice === 'reference') return { reference: REFERENCE_IMAGE, used: REFERENCE_IMAGE, substituted: false };
+  if (choice === 'reference')
+    return { reference: REFERENCE_IMAGE, used: REFERENCE_IMAGE, substituted: false };
   if (choice === 'local') return { reference: REFERENCE_IMAGE, used: TEST_IMAGE, substituted: true };
-  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(choice)) throw usageError(`--image ${choice} is not an image reference.`);
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(choice))
+    throw usageError(`--image ${choice} is not an image reference.`);
   return { reference: REFERENCE_IMAGE, used: choice, substituted: choice !== REFERENCE_IMAGE };
 }
 
-function nodeInfo(nodes: V1Node[]): Pick<ClusterInfo, 'nodeName' | 'kubeletVersion' | 'containerRuntimeVersion'> {
+function nodeInfo(
+  nodes: V1Node[],
+): Pick<ClusterInfo, 'nodeName' | 'kubeletVersion' | 'containerRuntimeVersion'> {
   const node = nodes[0];
   return {
     nodeName: node?.metadata?.name,

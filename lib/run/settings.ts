@@ -7,6 +7,7 @@ export function ruleSettings(overrides: Partial<RuleSettings> = {}): RuleSetting
     sigtermDelayMs: defaults.sigtermDelayMs,
     appRunMs: defaults.appRunMs,
     livenessRestarts: defaults.livenessRestarts,
+    livenessKillWithinMs: (defaults.livenessFailureThreshold + 1) * defaults.probePeriodSeconds * 1000,
     readinessWindowMs: defaults.readinessWindowPeriods * defaults.probePeriodSeconds * 1000,
     podTimeoutMs: defaults.podTimeoutMs,
     ...overrides,

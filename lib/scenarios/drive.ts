@@ -9,7 +9,11 @@ const allStatuses = (context: DriveContext) => [
 ];
 
 /** Every container running (and, when asked, exactly `ready` of them ready). */
-export async function waitRunning(context: DriveContext, expectedContainers: number, ready?: number): Promise<void> {
+export async function waitRunning(
+  context: DriveContext,
+  expectedContainers: number,
+  ready?: number,
+): Promise<void> {
   context.progress(`${context.podName}: waiting for ${expectedContainers} containers running`);
   await context.observer.waitFor(
     () => {
@@ -62,7 +66,8 @@ export async function waitCompleted(context: DriveContext): Promise<void> {
 export async function waitRestarts(context: DriveContext, container: string, count: number): Promise<void> {
   context.progress(`${context.podName}: waiting for ${container} to restart ${count} time(s)`);
   await context.observer.waitFor(
-    () => ((allStatuses(context).find((s) => s.name === container)?.restartCount ?? 0) >= count ? true : undefined),
+    () =>
+      (allStatuses(context).find((s) => s.name === container)?.restartCount ?? 0) >= count ? true : undefined,
     {
       description: `${container} in ${context.namespace}/${context.podName} to restart ${count} time(s)`,
       timeoutMs: context.settings.podTimeoutMs + count * 60_000,

@@ -18,11 +18,17 @@ export interface RunScenarioOptions {
   root: string;
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** Leave the namespace and Pod running (the lifecycle test takes the whole cluster down instead). */
+  keepPod?: boolean;
 }
 
 /** A namespace name of at most 63 characters: `sc-<scenario>-<run id>`. */
 export function namespaceFor(scenario: string, runId: string): string {
-  return `sc-${scenario}-${runId}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/-+$/, '');
+  return `sc-${scenario}-${runId}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 63)
+    .replace(/-+$/, '');
 }
 
 /**
@@ -69,7 +75,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     progress(`error: ${error}`);
   } finally {
     await observer.stop();
-    if (namespaceCreated) {
+    if (namespaceCreated && !options.keepPod) {
       // The Pods of Files 1, 4 and 5 ignore SIGTERM (sleep as PID 1): remove them at once.
       await deletePod(options.kube, namespace, podName, 0).catch(() => undefined);
       await deleteNamespace(options.kube, namespace).catch((e: unknown) =>

@@ -10,6 +10,8 @@ export interface RuleSettings {
   sigtermDelayMs: number;
   appRunMs: number;
   livenessRestarts: number;
+  /** File 4: the first liveness kill comes within this long of the sidecar's start. */
+  livenessKillWithinMs: number;
   readinessWindowMs: number;
   podTimeoutMs: number;
 }

@@ -1,4 +1,5 @@
 import {
+  firstEventWithin,
   hasEvent,
   hasRestarted,
   neverRestarted,
@@ -60,7 +61,8 @@ export const order: Scenario = {
 
 export const jobExit: Scenario = {
   name: 'exit',
-  title: 'File 3: after the app of a restartPolicy Never Pod exits, sidecars stop in reverse order and the Pod completes',
+  title:
+    'File 3: after the app of a restartPolicy Never Pod exits, sidecars stop in reverse order and the Pod completes',
   manifest: 'manifests/file3-sidecar-container-exit-example.yaml',
   async drive(context) {
     await waitCompleted(context);
@@ -68,10 +70,13 @@ export const jobExit: Scenario = {
   rules(timeline, shape, settings) {
     const bounds = delayBounds(settings.sigtermDelayMs, settings.shutdownToleranceMs);
     // startedAt has whole seconds, so the app's measured run time may read up to 1 s long.
-    const appRun = { minMs: settings.appRunMs - 1000, maxMs: settings.appRunMs + 1000 + settings.shutdownToleranceMs };
+    const appRun = {
+      minMs: settings.appRunMs - 1000,
+      maxMs: settings.appRunMs + 1000 + settings.shutdownToleranceMs,
+    };
     return [
       ...sidecarStartRules(timeline, shape),
-      runsFor(timeline, 'app', appRun),
+      runsFor(timeline, 'app', settings.appRunMs, appRun),
       ...reverseShutdownRules(timeline, shape, () => bounds),
       podPhaseIs(timeline, 'Succeeded'),
       ...all(shape).map((c) => terminatedWith(timeline, c, { reason: 'Completed', exitCode: 0 })),
@@ -97,6 +102,15 @@ export const livenessFail: Scenario = {
       hasRestarted(timeline, 'sidecar', settings.livenessRestarts),
       hasEvent(timeline, 'Unhealthy', 'sidecar', /Liveness probe failed/),
       hasEvent(timeline, 'Killing', 'sidecar', /failed liveness probe/),
+      // Default probe: periodSeconds 10, failureThreshold 3: the kill comes after 3 failures, plus a
+      // period of slack for where the first probe falls.
+      firstEventWithin(
+        timeline,
+        'sidecar',
+        'Killing',
+        /failed liveness probe/,
+        settings.livenessKillWithinMs,
+      ),
       neverRestarted(timeline, 'app'),
       podStaysIn(timeline, 'Running'),
     ];

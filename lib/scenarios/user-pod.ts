@@ -14,7 +14,8 @@ export function userPodScenario(manifestPath: string, pod: V1Pod): Scenario {
   const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
   const runsToCompletion = restartPolicy !== 'Always';
   const graceMs = (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
-  const containers = (pod.spec?.initContainers?.filter((c) => c.restartPolicy === 'Always').length ?? 0) +
+  const containers =
+    (pod.spec?.initContainers?.filter((c) => c.restartPolicy === 'Always').length ?? 0) +
     (pod.spec?.containers?.length ?? 0);
   return {
     name: 'check',

@@ -51,7 +51,10 @@ export interface TimelineRecord {
 }
 
 /** JSON form: BigInts become decimal strings. */
-export type TimelineRecordJson = Omit<TimelineRecord, 'ns' | 'observedNs'> & { ns: string; observedNs: string };
+export type TimelineRecordJson = Omit<TimelineRecord, 'ns' | 'observedNs'> & {
+  ns: string;
+  observedNs: string;
+};
 
 export function recordToJson(record: TimelineRecord): TimelineRecordJson {
   return { ...record, ns: record.ns.toString(), observedNs: record.observedNs.toString() };

@@ -10,7 +10,14 @@ export function parseTimeNs(raw: string): bigint {
   const match = RFC3339.exec(raw);
   if (!match) throw new Error(`not an RFC3339 time: ${JSON.stringify(raw)}`);
   const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
-  let ms = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  let ms = Date.UTC(
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour),
+    Number(minute),
+    Number(second),
+  );
   if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const [zh, zm] = zone.slice(1).split(':').map(Number);

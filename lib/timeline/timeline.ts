@@ -1,4 +1,10 @@
-import { recordFromJson, recordToJson, type RecordKind, type TimelineRecord, type TimelineRecordJson } from './record.js';
+import {
+  recordFromJson,
+  recordToJson,
+  type RecordKind,
+  type TimelineRecord,
+  type TimelineRecordJson,
+} from './record.js';
 import { displayTime } from './time.js';
 
 const NS_PER_SECOND = 1_000_000_000n;

@@ -52,7 +52,9 @@ export async function ensureBinaries(
     [join(cniBinDir, 'bridge'), 'containernetworking-plugins'],
   ] as const) {
     if (!(await exists(path))) {
-      throw missingDependencyError(`${path} is missing; run \`npm run setup\` (installs Debian's ${pkg}) as root.`);
+      throw missingDependencyError(
+        `${path} is missing; run \`npm run setup\` (installs Debian's ${pkg}) as root.`,
+      );
     }
   }
   const v = `v${versions.kubernetes.replace(/^v/, '')}`;

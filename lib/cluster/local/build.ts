@@ -177,7 +177,12 @@ async function buildMissing(
       });
       await writeFile(join(workDir, 'go.mod'), goMod);
       progress(`${spec.name} ${spec.version}: resolving modules (go mod tidy)`);
-      const tidy = execa('go', ['mod', 'tidy'], { cwd: workDir, all: true, reject: false, cancelSignal: options.signal });
+      const tidy = execa('go', ['mod', 'tidy'], {
+        cwd: workDir,
+        all: true,
+        reject: false,
+        cancelSignal: options.signal,
+      });
       tidy.all?.pipe(log, { end: false });
       const result = await tidy;
       if (result.exitCode !== 0) throw fail('go mod tidy');
@@ -190,7 +195,8 @@ async function buildMissing(
       progress(`${label}; log: ${logPath}`);
       let packages = 0;
       const ticker = setInterval(
-        () => progress(`${label}: ${packages} packages compiled, ${Math.round((Date.now() - started) / 1000)} s`),
+        () =>
+          progress(`${label}: ${packages} packages compiled, ${Math.round((Date.now() - started) / 1000)} s`),
         30_000,
       );
       const partial = join(binDir, `.${target.binary}.partial`);
@@ -218,7 +224,9 @@ async function buildMissing(
       await chmod(partial, 0o755);
       await rename(partial, join(binDir, target.binary));
       built[target.binary] = (Date.now() - started) / 1000;
-      progress(`${spec.name} ${spec.version}: built ${target.binary} in ${built[target.binary]?.toFixed(0)} s`);
+      progress(
+        `${spec.name} ${spec.version}: built ${target.binary} in ${built[target.binary]?.toFixed(0)} s`,
+      );
     }
     return { binDir, built };
   } finally {

@@ -107,7 +107,11 @@ export function kubernetesStagingVersion(version: string): string {
 
 /** Whether the local Go toolchain (e.g. go1.26.8) is at least the module's go directive (e.g. 1.26.0). */
 export function goSatisfies(toolchain: string, required: string): boolean {
-  const parse = (v: string) => v.replace(/^go/, '').split(/[.a-z]/).map((n) => Number(n) || 0);
+  const parse = (v: string) =>
+    v
+      .replace(/^go/, '')
+      .split(/[.a-z]/)
+      .map((n) => Number(n) || 0);
   const have = parse(toolchain);
   const need = parse(required);
   for (let i = 0; i < 3; i++) {

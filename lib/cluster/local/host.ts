@@ -23,7 +23,9 @@ async function mountInfo(): Promise<MountInfo[]> {
       const fields = left.split(' ');
       const [fsType = '', , superOptions = ''] = right.split(' ');
       // mountinfo escapes spaces and other bytes as octal (\040).
-      const mountPoint = (fields[4] ?? '').replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+      const mountPoint = (fields[4] ?? '').replace(/\\(\d{3})/g, (_, o: string) =>
+        String.fromCharCode(parseInt(o, 8)),
+      );
       return { mountPoint, fsType, superOptions };
     });
 }
@@ -53,7 +55,9 @@ export async function unmountAll(dir: string): Promise<string[]> {
 
 /** Every cgroup hierarchy mounted on the host (v1 controllers and the v2 unified tree). */
 export async function cgroupMounts(): Promise<string[]> {
-  return (await mountInfo()).filter((m) => m.fsType === 'cgroup' || m.fsType === 'cgroup2').map((m) => m.mountPoint);
+  return (await mountInfo())
+    .filter((m) => m.fsType === 'cgroup' || m.fsType === 'cgroup2')
+    .map((m) => m.mountPoint);
 }
 
 export async function isCgroupV1(): Promise<boolean> {
@@ -72,7 +76,9 @@ export async function createCgroupRoot(cgroupRoot: string): Promise<void> {
 
 async function cgroupDirs(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const nested = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => cgroupDirs(join(dir, e.name))));
+  const nested = await Promise.all(
+    entries.filter((e) => e.isDirectory()).map((e) => cgroupDirs(join(dir, e.name))),
+  );
   return [...nested.flat(), dir];
 }
 

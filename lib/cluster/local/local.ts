@@ -23,7 +23,10 @@ import {
 } from './configs.js';
 import { getOk } from './health.js';
 import {
+  cgroupMounts,
   createCgroupRoot,
+  linkExists,
+  mountsUnder,
   deleteBridge,
   ensureBridge,
   isCgroupV1,
@@ -67,7 +70,9 @@ export class LocalProvider implements ClusterProvider {
     for (const name of LOCAL_COMPONENTS) {
       const pid = await runningPid(this.layout.pidFiles[name]);
       if (pid) running++;
-      components.push(`${name.padEnd(24)} ${pid ? `running (pid ${pid})` : 'stopped'}   log: ${this.layout.logFiles[name]}`);
+      components.push(
+        `${name.padEnd(24)} ${pid ? `running (pid ${pid})` : 'stopped'}   log: ${this.layout.logFiles[name]}`,
+      );
     }
     return {
       name: this.clusterName,
@@ -90,7 +95,11 @@ export class LocalProvider implements ClusterProvider {
     }
     await installPackages(progress);
     const binaries = await ensureBinaries(
-      { kubernetes: this.kubernetesVersion, etcd: defaults.etcdVersion, containerd: defaults.containerdVersion },
+      {
+        kubernetes: this.kubernetesVersion,
+        etcd: defaults.etcdVersion,
+        containerd: defaults.containerdVersion,
+      },
       cacheDir(),
       progress,
       options.signal,
@@ -101,10 +110,14 @@ export class LocalProvider implements ClusterProvider {
       await this.startAll(binaries, images, progress, options.signal);
     } catch (error) {
       progress(`cluster ${this.clusterName} did not come up; stopping what was started`);
-      await this.down({ onProgress: progress }).catch((e: unknown) => progress(`clean-up failed: ${describeError(e)}`));
+      await this.down({ onProgress: progress }).catch((e: unknown) =>
+        progress(`clean-up failed: ${describeError(e)}`),
+      );
       throw error;
     }
-    progress(`cluster ${this.clusterName} is up (Kubernetes ${binaries.kubernetesVersion}); kubeconfig ${this.kubeconfigPath()}`);
+    progress(
+      `cluster ${this.clusterName} is up (Kubernetes ${binaries.kubernetesVersion}); kubeconfig ${this.kubeconfigPath()}`,
+    );
     return this.kubeconfigPath();
   }
 
@@ -125,8 +138,13 @@ export class LocalProvider implements ClusterProvider {
     }
     await mkdir(layout.etcd.dataDir, { recursive: true, mode: 0o700 });
     await chmod(layout.etcd.dataDir, 0o700);
-    await ensurePki(layout.pki.dir, { nodeName: layout.nodeName, serviceIp: layout.serviceIp, nodeIp: layout.nodeIp });
-    for (const file of kubeconfigFiles(layout, this.clusterName)) await writeFile(file.path, file.text, { mode: 0o600 });
+    await ensurePki(layout.pki.dir, {
+      nodeName: layout.nodeName,
+      serviceIp: layout.serviceIp,
+      nodeIp: layout.nodeIp,
+    });
+    for (const file of kubeconfigFiles(layout, this.clusterName))
+      await writeFile(file.path, file.text, { mode: 0o600 });
     await writeFile(
       layout.kubelet.configPath,
       kubeletConfig({
@@ -196,7 +214,9 @@ export class LocalProvider implements ClusterProvider {
     };
 
     await start('etcd', binaries.etcd, etcdArgs(layout), () =>
-      getOk(`http://127.0.0.1:${ports.etcdClient}/health`).then((b) => (b?.includes('"true"') ? b : undefined)),
+      getOk(`http://127.0.0.1:${ports.etcdClient}/health`).then((b) =>
+        b?.includes('"true"') ? b : undefined,
+      ),
     );
     await start('containerd', binaries.containerd, ['--config', layout.containerd.configPath], () =>
       execa(binaries.ctr, ['--address', layout.containerd.socket, 'version'], { timeout: 5_000 }).then(
@@ -217,8 +237,11 @@ export class LocalProvider implements ClusterProvider {
     await start('kube-apiserver', binaries.kubeApiserver, kubeApiserverArgs(layout), () =>
       getOk(`${layout.apiserverUrl}/readyz`, adminTls),
     );
-    await start('kube-controller-manager', binaries.kubeControllerManager, kubeControllerManagerArgs(layout), () =>
-      getOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, { insecure: true }),
+    await start(
+      'kube-controller-manager',
+      binaries.kubeControllerManager,
+      kubeControllerManagerArgs(layout),
+      () => getOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, { insecure: true }),
     );
     await start('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout), () =>
       getOk(`https://127.0.0.1:${ports.scheduler}/healthz`, { insecure: true }),
@@ -250,7 +273,9 @@ export class LocalProvider implements ClusterProvider {
     const images2 = await listImages(binaries.ctr, layout.containerd.socket);
     for (const reference of [PAUSE_IMAGE, TEST_IMAGE]) {
       if (!images2.includes(reference)) {
-        throw clusterStartError(`Image ${reference} is missing from containerd after import; see ${layout.logFiles.containerd}.`);
+        throw clusterStartError(
+          `Image ${reference} is missing from containerd after import; see ${layout.logFiles.containerd}.`,
+        );
       }
     }
   }
@@ -294,9 +319,10 @@ export class LocalProvider implements ClusterProvider {
     };
     await stop('kubelet');
     await this.removePodContainers(progress);
-    for (const name of ['kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'containerd', 'etcd'] as const) {
-      await stop(name);
-    }
+    // Clients before servers: the controllers, then the API server, then its store and the runtime.
+    await Promise.all([stop('kube-scheduler'), stop('kube-controller-manager')]);
+    await stop('kube-apiserver');
+    await Promise.all([stop('containerd'), stop('etcd')]);
     // Shims and anything else started with our paths on its command line, then pod processes by cgroup.
     const strays = await pidsMentioning(layout.dir);
     if (strays.length) {
@@ -315,10 +341,35 @@ export class LocalProvider implements ClusterProvider {
     const removed = await restoreIptables(layout.iptablesSnapshot);
     if (removed.length) progress(`removed ${removed.length} iptables rule(s) added while the cluster ran`);
     // Runtime state goes; certificates, kubeconfigs and logs stay for the next `up` and for reading.
-    for (const dir of [layout.containerd.dir, layout.kubelet.rootDir, layout.etcd.dataDir, layout.cni.ipamDataDir, layout.runDir]) {
+    for (const dir of [
+      layout.containerd.dir,
+      layout.kubelet.rootDir,
+      layout.etcd.dataDir,
+      layout.cni.ipamDataDir,
+      layout.runDir,
+    ]) {
       await rm(dir, { recursive: true, force: true });
     }
     progress(`cluster ${this.clusterName} is down; logs kept in ${layout.logsDir}`);
+  }
+
+  /** What of this cluster is still on the host: processes, mounts, network devices, cgroups. */
+  async leftovers(): Promise<string[]> {
+    const { layout } = this;
+    const found: string[] = [];
+    for (const pid of await pidsMentioning(layout.dir)) {
+      const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
+        .replace(/\0/g, ' ')
+        .trim();
+      found.push(`process ${pid}: ${cmdline.slice(0, 120)}`);
+    }
+    for (const pid of await pidsInCgroupRoot(layout.cgroupRoot)) found.push(`pod process ${pid}`);
+    for (const mount of await mountsUnder(layout.dir)) found.push(`mount ${mount}`);
+    if (await linkExists(layout.cni.bridge)) found.push(`network device ${layout.cni.bridge}`);
+    for (const mount of await cgroupMounts()) {
+      if (await exists(`${mount}${layout.cgroupRoot}`)) found.push(`cgroup ${mount}${layout.cgroupRoot}`);
+    }
+    return found;
   }
 
   /** Kills and deletes every container in containerd's k8s.io namespace, while containerd still runs. */
@@ -329,7 +380,10 @@ export class LocalProvider implements ClusterProvider {
     const ctr = binary.replace(/containerd$/, 'ctr');
     if (!(await exists(ctr))) return;
     const run = (args: string[]) =>
-      execa(ctr, ['--address', this.layout.containerd.socket, '-n', 'k8s.io', ...args], { reject: false, timeout: 20_000 });
+      execa(ctr, ['--address', this.layout.containerd.socket, '-n', 'k8s.io', ...args], {
+        reject: false,
+        timeout: 20_000,
+      });
     const tasks = (await run(['tasks', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
     for (const id of tasks) await run(['tasks', 'kill', '-s', 'SIGKILL', id]);
     for (const id of tasks) await run(['tasks', 'delete', '-f', id]);

@@ -32,7 +32,9 @@ export async function installPackages(onProgress: (line: string) => void): Promi
   const missing = await missingPackages();
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) {
-    throw missingDependencyError(`Debian packages missing (${missing.join(', ')}); run \`npm run setup\` as root.`);
+    throw missingDependencyError(
+      `Debian packages missing (${missing.join(', ')}); run \`npm run setup\` as root.`,
+    );
   }
   onProgress(`installing Debian packages: ${missing.join(' ')}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
