@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 // `live` applies the reference Pods to a real cluster brought up or named in globalSetup.
 export default defineConfig({
   test: {
-    reporters: ['default', ['junit', { outputFile: 'reports/vitest-junit.xml' }]],
+    // Unit and live runs each write their own JUnit file (see package.json scripts).
+    reporters: ['default', 'junit'],
+    outputFile: { junit: 'reports/junit.xml' },
     projects: [
       {
         test: {

@@ -61,7 +61,9 @@ describe.concurrent('check on user Pods', () => {
   });
 
   test('three sidecars with 4 s, 2 s, 1 s SIGTERM delays stop in reverse order, gaps following each delay', async () => {
-    const { exitCode, report, output } = await check('manifests/examples/three-sidecars-different-delays.yaml');
+    const { exitCode, report, output } = await check(
+      'manifests/examples/three-sidecars-different-delays.yaml',
+    );
     expect(exitCode, output).toBe(0);
     for (const [sidecar, delayMs] of [
       ['metrics', 4000],

@@ -26,33 +26,36 @@ const root = resolve(import.meta.dirname, '..');
 const results: ScenarioResult[] = [];
 const startedNs = nowNs();
 
-describe.concurrent(`seed scenarios on Kubernetes ${live.cluster.kubernetesVersion} (image ${live.image.used})`, () => {
-  for (const scenario of seedScenarios) {
-    test(scenario.title, async ({ signal }) => {
-      const result = await runScenario(scenario, {
-        kube,
-        runId: live.runId,
-        image: live.image,
-        settings,
-        watchSilenceMs: defaults.watchSilenceMs,
-        root,
-        signal,
-        progress: (line) => process.stderr.write(`${line}\n`),
-      });
-      results.push(result);
-      const fixtures = process.env.SIDECAR_RECORD_FIXTURES;
-      if (fixtures) {
-        await saveFixture(resolve(fixtures, `${scenario.name}.json`), result, {
-          kubernetesVersion: live.cluster.kubernetesVersion,
-          image: live.image.used,
+describe.concurrent(
+  `seed scenarios on Kubernetes ${live.cluster.kubernetesVersion} (image ${live.image.used})`,
+  () => {
+    for (const scenario of seedScenarios) {
+      test(scenario.title, async ({ signal }) => {
+        const result = await runScenario(scenario, {
+          kube,
           runId: live.runId,
+          image: live.image,
+          settings,
+          watchSilenceMs: defaults.watchSilenceMs,
+          root,
+          signal,
+          progress: (line) => process.stderr.write(`${line}\n`),
         });
-      }
-      const failure = explainScenario(result);
-      expect(failure, failure).toBeUndefined();
-    });
-  }
-});
+        results.push(result);
+        const fixtures = process.env.SIDECAR_RECORD_FIXTURES;
+        if (fixtures) {
+          await saveFixture(resolve(fixtures, `${scenario.name}.json`), result, {
+            kubernetesVersion: live.cluster.kubernetesVersion,
+            image: live.image.used,
+            runId: live.runId,
+          });
+        }
+        const failure = explainScenario(result);
+        expect(failure, failure).toBeUndefined();
+      });
+    }
+  },
+);
 
 afterAll(async () => {
   if (results.length === 0) return;

@@ -71,7 +71,7 @@ describe('happensBefore', () => {
     expect(happensBefore(app, late)).toBe(false);
   });
 
-  it('puts an exact log line before the whole-second termination of the same second it was seen before', () => {
+  it('orders an exact time against a whole second of the same second by observation', () => {
     const log = only(timeline, { kind: 'log', container: 'app' });
     const terminated = only(timeline, { kind: 'terminated', container: 'app' });
     expect(terminated.ns).toBeLessThan(log.ns);

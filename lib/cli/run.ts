@@ -1,17 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
 import { defaults } from '../config.js';
-import { ExitCode, usageError } from '../errors.js';
-import { runScenarios, summarize } from '../run/conformance.js';
-import { openSession } from '../run/session.js';
+import { usageError } from '../errors.js';
 import { ruleSettings } from '../run/settings.js';
 import { seedScenarios } from '../scenarios/seed.js';
 import { clusterOptions, parseFlags } from './flags.js';
-import { progressPrinter } from './progress.js';
-import { publishReports } from './publish.js';
+import { runJob } from './job.js';
 import { clusterChoice } from './session-flags.js';
-
-export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
 export function selectScenarios(only: string[] | undefined) {
   if (!only?.length) return seedScenarios;
@@ -46,21 +39,12 @@ export async function runCommand(args: string[], signal: AbortSignal): Promise<n
   if (positionals.length)
     throw usageError(`run takes no arguments (got ${positionals.join(' ')}); see --help.`);
   const scenarios = selectScenarios(values.only);
-  const settings = ruleSettings({ shutdownToleranceMs: parseTolerance(values.tolerance) });
-  const progress = progressPrinter();
-  const session = await openSession(await clusterChoice(values), progress, signal);
-  try {
-    progress(
-      `running ${scenarios.length} scenario(s) against ${session.cluster.server} (${session.cluster.kubernetesVersion}), run ${session.runId}`,
-    );
-    const run = await runScenarios(session, scenarios, settings, { root: REPO_ROOT, signal, progress });
-    const paths = await publishReports(run, values.reports ?? resolve(REPO_ROOT, 'reports'), {
-      screenshot: !values['no-screenshot'],
-      progress,
-    });
-    process.stdout.write(`${summarize(run)}\nreports: ${paths.dir}\n`);
-    return run.passed ? ExitCode.ok : ExitCode.scenarioFailed;
-  } finally {
-    await session.close();
-  }
+  return runJob({
+    choice: await clusterChoice(values),
+    scenarios,
+    settings: ruleSettings({ shutdownToleranceMs: parseTolerance(values.tolerance) }),
+    reportsDir: values.reports,
+    screenshot: !values['no-screenshot'],
+    signal,
+  });
 }

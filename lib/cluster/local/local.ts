@@ -1,4 +1,5 @@
-import { access, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { cacheDir, clusterDir, defaults, PAUSE_IMAGE, TEST_IMAGE } from '../../config.js';
@@ -74,6 +75,9 @@ export class LocalProvider implements ClusterProvider {
         `${name.padEnd(24)} ${pid ? `running (pid ${pid})` : 'stopped'}   log: ${this.layout.logFiles[name]}`,
       );
     }
+    if (running < LOCAL_COMPONENTS.length) {
+      for (const leftover of await this.leftovers()) components.push(`left over: ${leftover}`);
+    }
     return {
       name: this.clusterName,
       provider: this.providerName,
@@ -93,6 +97,7 @@ export class LocalProvider implements ClusterProvider {
         ExitCode.usage,
       );
     }
+    await this.refuseIfAnotherRuns();
     await installPackages(progress);
     const binaries = await ensureBinaries(
       {
@@ -119,6 +124,23 @@ export class LocalProvider implements ClusterProvider {
       `cluster ${this.clusterName} is up (Kubernetes ${binaries.kubernetesVersion}); kubeconfig ${this.kubeconfigPath()}`,
     );
     return this.kubeconfigPath();
+  }
+
+  /** Local clusters share ports and the bridge name, so only one runs at a time. */
+  private async refuseIfAnotherRuns(): Promise<void> {
+    const clustersDir = dirname(this.layout.dir);
+    const names = await readdir(clustersDir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n !== this.clusterName)) {
+      const other = layoutFor(join(clustersDir, name));
+      for (const component of LOCAL_COMPONENTS) {
+        if (await runningPid(other.pidFiles[component])) {
+          throw new UserError(
+            `Local cluster ${name} is running (its ${component} among others); only one local cluster runs at a time. Take it down with \`sidecar-conformance cluster down --name ${name}\`.`,
+            ExitCode.clusterStartFailed,
+          );
+        }
+      }
+    }
   }
 
   private async writeFiles(binaries: LocalBinaries): Promise<void> {

@@ -1,0 +1,46 @@
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { ExitCode } from '../errors.js';
+import { runScenarios, summarize } from '../run/conformance.js';
+import { openSession, type ClusterChoice } from '../run/session.js';
+import type { RuleSettings, Scenario } from '../scenarios/scenario.js';
+import { progressPrinter } from './progress.js';
+import { publishReports } from './publish.js';
+
+export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
+
+export interface JobOptions {
+  choice: ClusterChoice;
+  scenarios: Scenario[];
+  settings: RuleSettings;
+  reportsDir?: string;
+  screenshot: boolean;
+  signal: AbortSignal;
+}
+
+/**
+ * What `run` and `check` share: open the cluster, run the scenarios, write the reports, print the
+ * summary, take down what was brought up. Returns the exit code.
+ */
+export async function runJob(options: JobOptions): Promise<number> {
+  const progress = progressPrinter();
+  const session = await openSession(options.choice, progress, options.signal);
+  try {
+    progress(
+      `running ${options.scenarios.length} scenario(s) against ${session.cluster.server} (${session.cluster.kubernetesVersion}), run ${session.runId}`,
+    );
+    const run = await runScenarios(session, options.scenarios, options.settings, {
+      root: REPO_ROOT,
+      signal: options.signal,
+      progress,
+    });
+    const paths = await publishReports(run, options.reportsDir ?? resolve(REPO_ROOT, 'reports'), {
+      screenshot: options.screenshot,
+      progress,
+    });
+    process.stdout.write(`${summarize(run)}\nreports: ${paths.dir}\n`);
+    return run.passed ? ExitCode.ok : ExitCode.scenarioFailed;
+  } finally {
+    await session.close();
+  }
+}
