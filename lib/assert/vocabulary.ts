@@ -1,5 +1,5 @@
 import type { TimelineRecord } from '../timeline/record.js';
-import { displayTime, nsToMs } from '../timeline/time.js';
+import { displayTime, msToNs, nsToMs } from '../timeline/time.js';
 import { happensBefore, type Timeline } from '../timeline/timeline.js';
 import type { AssertionResult } from './result.js';
 
@@ -107,8 +107,10 @@ export function gapBetween(timeline: Timeline, a: string, b: string, bounds: Gap
       [ea, eb],
     );
   }
-  const gapMs = Math.round(nsToMs(eb.ns - ea.ns));
-  const passed = gapMs >= bounds.minMs && gapMs <= bounds.maxMs;
+  const gapNs = eb.ns - ea.ns;
+  const gapMs = Math.round(nsToMs(gapNs));
+  // Bounds are checked on the exact nanoseconds; the ms figure is for people.
+  const passed = gapNs >= msToNs(bounds.minMs) && gapNs <= msToNs(bounds.maxMs);
   return result(
     `${b} stops ${bounds.minMs} ms after ${a}`,
     passed,
@@ -219,14 +221,31 @@ export function hasEvent(
   const events = timeline
     .find({ source: 'event', reason, container })
     .filter((r) => !message || message.test(r.message ?? ''));
+  const rule = `${reason} event names ${container}${message ? ` with "${message.source}"` : ''}`;
+  const measurement = { value: events.length, unit: 'count' as const, min: 1 };
+  if (events.length === 0) {
+    // Nothing to point at: show where we looked and what the container's Events did say.
+    const all = timeline.records;
+    const window = `between ${at(all[0])} and ${at(all.at(-1))}`;
+    const said = timeline.find({ source: 'event', container });
+    return result(
+      rule,
+      false,
+      `at least one ${reason} event`,
+      `0 ${reason} events ${window}`,
+      [container],
+      [all[0], ...said.slice(-5), all.at(-1)],
+      measurement,
+    );
+  }
   return result(
-    `${reason} event names ${container}${message ? ` with "${message.source}"` : ''}`,
-    events.length > 0,
+    rule,
+    true,
     `at least one ${reason} event`,
-    `${events.length} ${reason} event(s)${events[0] ? `, first ${at(events[0])}: ${events[0].message ?? ''}` : ''}`,
+    `${events.length} ${reason} event(s), first ${at(events[0])}: ${events[0]?.message ?? ''}`,
     [container],
     events.slice(0, 5),
-    { value: events.length, unit: 'count', min: 1 },
+    measurement,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { AssertionResult } from '../assert/result.js';
-import { exitsBefore, gapBetween, startOrder, type GapBounds } from '../assert/vocabulary.js';
+import { exitOf, exitsBefore, gapBetween, startOrder, type GapBounds } from '../assert/vocabulary.js';
 import type { PodShape } from '../observe/pod-status.js';
 import type { Timeline } from '../timeline/timeline.js';
 
@@ -30,7 +30,9 @@ export function reverseShutdownRules(
   gapFor: (sidecar: string) => GapBounds,
 ): AssertionResult[] {
   const reversed = [...shape.sidecars].reverse();
-  const lastApp = shape.apps.at(-1) as string;
+  // The first sidecar stop is measured from the app that exited last.
+  const exitNs = (app: string) => exitOf(timeline, app)?.ns ?? -1n;
+  const lastApp = shape.apps.reduce((latest, app) => (exitNs(app) > exitNs(latest) ? app : latest));
   const rules: AssertionResult[] = [];
   for (const app of shape.apps) rules.push(exitsBefore(timeline, app, reversed[0] as string));
   let previous = lastApp;

@@ -10,14 +10,22 @@ export function parseTimeNs(raw: string): bigint {
   const match = RFC3339.exec(raw);
   if (!match) throw new Error(`not an RFC3339 time: ${JSON.stringify(raw)}`);
   const [, year, month, day, hour, minute, second, fraction = '', zone] = match;
-  let ms = Date.UTC(
-    Number(year),
-    Number(month) - 1,
-    Number(day),
-    Number(hour),
-    Number(minute),
-    Number(second),
-  );
+  const [y, mo, d, h, mi, sec] = [year, month, day, hour, minute, second].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const daysInMonth = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+  // RFC3339 §5.7 bounds each field; Date.UTC would silently roll 2025-02-30 over to March.
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || sec > 60) {
+    throw new Error(`not an RFC3339 time: ${JSON.stringify(raw)} (a field is out of range)`);
+  }
+  const date = new Date(Date.UTC(2000, mo - 1, d, h, mi, sec));
+  date.setUTCFullYear(y); // Date.UTC maps years 0–99 to 1900–1999
+  let ms = date.getTime();
   if (zone && zone !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const [zh, zm] = zone.slice(1).split(':').map(Number);
@@ -25,6 +33,8 @@ export function parseTimeNs(raw: string): bigint {
   }
   return BigInt(ms) * 1_000_000n + BigInt(fraction.padEnd(9, '0'));
 }
+
+const isLeap = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 /** Nanoseconds since the epoch as RFC3339Nano in UTC. */
 export function formatTimeNs(ns: bigint): string {
