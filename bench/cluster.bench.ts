@@ -10,7 +10,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { containerdSpec, ensureComponent, etcdSpec, kubernetesSpec, releaseDate } from '../lib/cluster/local/build.js';
+import {
+  containerdSpec,
+  ensureComponent,
+  etcdSpec,
+  kubernetesSpec,
+  releaseDate,
+} from '../lib/cluster/local/build.js';
 import { LocalProvider } from '../lib/cluster/local/local.js';
 import { defaults } from '../lib/config.js';
 
@@ -27,7 +33,9 @@ const log = (line: string) => process.stderr.write(`  ${line}\n`);
 if (values.cold) {
   const scratch = await mkdtemp(join(tmpdir(), 'sc-bench-cold-'));
   process.env.GOCACHE = join(scratch, 'go-build');
-  console.log(`cold builds (GOCACHE=${process.env.GOCACHE}, ${(await import('node:os')).cpus().length} cores)`);
+  console.log(
+    `cold builds (GOCACHE=${process.env.GOCACHE}, ${(await import('node:os')).cpus().length} cores)`,
+  );
   try {
     const specs = [
       kubernetesSpec(version, await releaseDate('k8s.io/kubernetes', version)),
@@ -58,7 +66,9 @@ try {
     started = performance.now();
     await provider.down({ onProgress: log });
     downs.push((performance.now() - started) / 1000);
-    console.log(`  run ${i + 1}: up to node Ready ${ups.at(-1)?.toFixed(1)} s, down ${downs.at(-1)?.toFixed(1)} s`);
+    console.log(
+      `  run ${i + 1}: up to node Ready ${ups.at(-1)?.toFixed(1)} s, down ${downs.at(-1)?.toFixed(1)} s`,
+    );
   }
 } finally {
   await provider.down().catch(() => undefined);

@@ -51,23 +51,38 @@ export interface RetryOptions {
   retryable?: (error: unknown) => boolean;
 }
 
-export function retry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+/** Carries a retryable error past p-retry, which gives up on any TypeError it does not know. */
+class Retryable extends Error {
+  constructor(readonly original: unknown) {
+    super(original instanceof Error ? original.message : String(original));
+  }
+}
+
+export async function retry<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   const retryable = options.retryable ?? isRetryable;
-  return pRetry(
-    async (attempt) => {
-      try {
-        return await operation(attempt);
-      } catch (error) {
-        if (!retryable(error))
-          throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-        throw error;
-      }
-    },
-    {
-      retries: options.retries ?? 5,
-      minTimeout: options.minTimeoutMs ?? 200,
-      maxTimeout: options.maxTimeoutMs ?? 3000,
-      signal: options.signal,
-    },
-  );
+  try {
+    return await pRetry(
+      async (attempt) => {
+        try {
+          return await operation(attempt);
+        } catch (error) {
+          if (!retryable(error)) throw new AbortError(new Retryable(error));
+          throw new Retryable(error);
+        }
+      },
+      {
+        retries: options.retries ?? 5,
+        minTimeout: options.minTimeoutMs ?? 200,
+        maxTimeout: options.maxTimeoutMs ?? 3000,
+        signal: options.signal,
+      },
+    );
+  } catch (error) {
+    const original = error instanceof Retryable ? error.original : error;
+    if (original instanceof Error) throw original;
+    throw new Error(typeof original === 'string' ? original : JSON.stringify(original));
+  }
 }

@@ -144,3 +144,28 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Settles with `promise`, or rejects when `timeoutMs` passes or `signal` aborts first: for calls
+ * that take no AbortSignal of their own (a generated API client's request).
+ */
+export function withDeadline<T>(promise: Promise<T>, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`no answer within ${timeoutMs} ms`))),
+      timeoutMs,
+    );
+    const onAbort = () => finish(() => reject(new WaitAbortedError('an answer')));
+    function finish(action: () => void) {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      action();
+    }
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}

@@ -1,6 +1,6 @@
 import { KubernetesObjectApi, PatchStrategy, type V1Pod } from '@kubernetes/client-node';
 import type { Kube } from '../kube/client.js';
-import { httpStatus, retry } from '../retry.js';
+import { httpStatus, isRetryable, retry } from '../retry.js';
 
 export const FIELD_MANAGER = 'sidecar-conformance';
 export const RUN_LABEL = 'sidecar-conformance.io/run';
@@ -20,7 +20,7 @@ export async function createNamespace(
       }),
     {
       description: `create namespace ${name}`,
-      retryable: (e) => httpStatus(e) !== 409 && httpStatus(e) !== 422,
+      retryable: (e) => httpStatus(e) !== 409 && isRetryable(e),
     },
   );
 }
@@ -37,7 +37,7 @@ export async function deleteNamespace(kube: Kube, name: string): Promise<void> {
     },
     {
       description: `delete namespace ${name}`,
-      retryable: (e) => httpStatus(e) !== 404 && httpStatus(e) !== 403,
+      retryable: (e) => httpStatus(e) !== 404 && isRetryable(e),
     },
   );
 }

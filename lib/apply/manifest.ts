@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { loadAllYaml, type V1Container, type V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1Pod } from '@kubernetes/client-node';
+import yaml from 'js-yaml';
 import { describeError, manifestError } from '../errors.js';
 import { podShape, type PodShape } from '../observe/pod-status.js';
 
@@ -27,7 +28,9 @@ export async function loadPodManifest(path: string): Promise<PodManifest> {
   }
   let documents: unknown[];
   try {
-    documents = loadAllYaml(text).filter((d) => d !== null && d !== undefined);
+    // Plain YAML, not the client's typed loader: that one drops fields it does not know (the Pod
+    // applied must be the Pod written) and trips over empty documents (a trailing `---`).
+    documents = yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
   } catch (error) {
     const reason = describeError(error).split('\n')[0];
     throw manifestError(`Manifest ${path} is not valid YAML: ${reason}.`);

@@ -71,7 +71,7 @@ Flags:
 ${CLUSTER_FLAGS.replace(/default on the local\n\s+provider, where nicolaka\/netshoot:v0.14 cannot be pulled/, 'replaces\n                        nicolaka/netshoot:v0.14 only')}
 
 ${EXIT_CODES}`,
-  cluster: `Usage: sidecar-conformance cluster up|down|status [--name NAME] [--version V]
+  cluster: `Usage: sidecar-conformance cluster up|down|status [--name NAME] [--version V] [--provider local]
 
   up      build (cached under $XDG_CACHE_HOME/sidecar-conformance) and start etcd, kube-apiserver,
           kube-controller-manager, kube-scheduler, containerd and a kubelet; wait for the node to be
@@ -82,14 +82,16 @@ ${EXIT_CODES}`,
 
 State, logs and pid files: $XDG_STATE_HOME/sidecar-conformance/clusters/NAME/.
 Flags:
-  --name NAME    cluster name (default: ${defaults.clusterName})
-  --version V    Kubernetes version (default: ${defaults.kubernetesVersion})
+  --name NAME       cluster name (default: ${defaults.clusterName})
+  --version V       Kubernetes version (default: ${defaults.kubernetesVersion})
+  --provider local  the provider (only local for now)
 
 ${EXIT_CODES}`,
-  setup: `Usage: sidecar-conformance setup [--build]
+  setup: `Usage: sidecar-conformance setup [--build] [--version V]
 
 Installs the Debian packages the local cluster and the report's browser check need, when missing
-(apt-get, as root). With --build, also builds the Kubernetes, etcd and containerd binaries.
+(apt-get, as root). With --build, also builds the Kubernetes (--version, default
+${defaults.kubernetesVersion}), etcd and containerd binaries into the XDG cache.
 
 ${EXIT_CODES}`,
 };

@@ -14,11 +14,18 @@ const COMMANDS: Record<string, Command> = {
   setup: setupCommand,
 };
 
+/** Ctrl-C (or SIGTERM) aborts the run; the first one lets every step clean up. */
+const controller = new AbortController();
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
+    if (!command) {
+      process.stderr.write(`${HELP.main}\n`);
+      return ExitCode.usage;
+    }
     process.stdout.write(`${HELP.main}\n`);
-    return command ? ExitCode.ok : ExitCode.usage;
+    return ExitCode.ok;
   }
   const run = COMMANDS[command];
   if (!run)
@@ -31,7 +38,6 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Ctrl-C aborts the run: scenarios delete their namespaces and what this run brought up comes down.
-  const controller = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts++;
@@ -49,6 +55,11 @@ const debug = process.argv.includes('--debug');
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // Whatever an interrupted step threw (a wait aborted, a request cut off), the run was interrupted.
+    if (controller.signal.aborted) {
+      process.stderr.write(`sidecar-conformance: interrupted: ${describeError(error).split('\n')[0]}\n`);
+      process.exit(ExitCode.interrupted);
+    }
     if (error instanceof UserError) {
       process.stderr.write(`sidecar-conformance: ${error.message}\n`);
       if (debug && error.cause)

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { access } from 'node:fs/promises';
 import { providerFor } from '../cluster/providers.js';
 import { usageError } from '../errors.js';
-import type { ClusterChoice } from '../run/session.js';
+import { validateImageOption, type ClusterChoice } from '../run/session.js';
 
 export interface ClusterFlags {
   kubeconfig?: string;
@@ -16,6 +16,7 @@ export interface ClusterFlags {
 
 /** Turns cluster flags into a choice: the named kubeconfig, or the default provider. */
 export async function clusterChoice(flags: ClusterFlags): Promise<ClusterChoice> {
+  validateImageOption(flags.image);
   if (flags.kubeconfig) {
     if (flags.provider || flags.version || flags.name) {
       throw usageError(

@@ -1,6 +1,7 @@
 import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { unreachableError, usageError, describeError } from '../errors.js';
 import { retry } from '../retry.js';
+import { withDeadline } from '../wait.js';
 
 /** A connection to one cluster: the kubeconfig plus the typed clients the pipeline uses. */
 export interface Kube {
@@ -16,7 +17,8 @@ export function connect(kubeconfigPath: string, context?: string): Kube {
   try {
     config.loadFromFile(kubeconfigPath);
   } catch (error) {
-    throw usageError(`Cannot read kubeconfig ${kubeconfigPath}: ${describeError(error)}.`);
+    const reason = describeError(error).split('\n')[0]?.replace(/\.$/, '');
+    throw usageError(`Cannot read kubeconfig ${kubeconfigPath}: ${reason}.`);
   }
   if (context) {
     if (!config.getContextObject(context)) {
@@ -35,14 +37,18 @@ export function connect(kubeconfigPath: string, context?: string): Kube {
   };
 }
 
+/** How long one /version request may take before the cluster counts as unreachable. */
+const REACH_TIMEOUT_MS = 10_000;
+
 /** Checks once, first, that the API server answers; returns its version. */
 export async function checkReachable(kube: Kube, signal?: AbortSignal): Promise<string> {
   try {
-    const version = await retry(() => kube.config.makeApiClient(VersionApi).getCode(), {
-      description: 'reach the API server',
-      retries: 2,
-      signal,
-    });
+    const version = await retry(
+      () =>
+        // A server that accepts connections and never answers must not hang the run (or Ctrl-C).
+        withDeadline(kube.config.makeApiClient(VersionApi).getCode(), REACH_TIMEOUT_MS, signal),
+      { description: 'reach the API server', retries: 2, signal },
+    );
     return version.gitVersion;
   } catch (error) {
     throw unreachableError(

@@ -44,7 +44,7 @@ export function eventRecords(event: CoreV1Event, seenCount: number, observedNs: 
     time,
     ns: parseTimeNs(time),
     // eventTime has microseconds; the legacy timestamps the kubelet fills carry whole seconds.
-    precision: micro && /\.\d+/.test(micro) ? 'exact' : 'second',
+    precision: micro ? 'exact' : 'second',
     observedNs,
     reason: event.reason,
     message: event.message,

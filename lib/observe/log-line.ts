@@ -27,7 +27,7 @@ export class LineSplitter {
     return lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0);
   }
   flush(): string[] {
-    const last = this.rest;
+    const last = this.rest.replace(/\r$/, '');
     this.rest = '';
     return last ? [last] : [];
   }

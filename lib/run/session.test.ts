@@ -65,7 +65,9 @@ describe('chooseImage', () => {
       }
       expect(error, JSON.stringify(bad)).toBeInstanceOf(UserError);
       expect((error as UserError).exitCode).toBe(ExitCode.usage);
-      expect((error as UserError).message).toBe(`--image ${bad} is not an image reference.`);
+      expect((error as UserError).message).toBe(
+        `--image ${bad} is not local, reference or an image reference.`,
+      );
     }
   });
 });

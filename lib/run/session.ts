@@ -36,13 +36,20 @@ export function newRunId(now = new Date()): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
+/** Checks an --image value before any cluster is touched. */
+export function validateImageOption(option: string | undefined): void {
+  if (option === undefined || option === 'local' || option === 'reference') return;
+  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(option)) {
+    throw usageError(`--image ${option} is not local, reference or an image reference.`);
+  }
+}
+
 export function chooseImage(option: string | undefined, providerName: string): ImageChoice {
+  validateImageOption(option);
   const choice = option ?? (providerName === 'local' ? 'local' : 'reference');
   if (choice === 'reference')
     return { reference: REFERENCE_IMAGE, used: REFERENCE_IMAGE, substituted: false };
   if (choice === 'local') return { reference: REFERENCE_IMAGE, used: TEST_IMAGE, substituted: true };
-  if (!/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(choice))
-    throw usageError(`--image ${choice} is not an image reference.`);
   return { reference: REFERENCE_IMAGE, used: choice, substituted: choice !== REFERENCE_IMAGE };
 }
 
