@@ -1,4 +1,4 @@
-import { access, chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -6,16 +6,12 @@ import { cacheDir, clusterDir, defaults, PAUSE_IMAGE, TEST_IMAGE } from '../../c
 import { clusterStartError, describeError, ExitCode, UserError } from '../../errors.js';
 import { poll, WaitTimeoutError } from '../../wait.js';
 import type { ClusterProvider, ClusterStatus, UpOptions } from '../provider.js';
-import { ensureBinaries, minorOf, type LocalBinaries } from './binaries.js';
+import { ensureBinaries, type LocalBinaries } from './binaries.js';
 import {
-  cniConflist,
-  containerdConfig,
   etcdArgs,
   kubeApiserverArgs,
-  kubeconfigFiles,
   kubeControllerManagerArgs,
   kubeletArgs,
-  kubeletConfig,
   kubeSchedulerArgs,
   layoutFor,
   LOCAL_COMPONENTS,
@@ -23,23 +19,11 @@ import {
   type LocalComponent,
 } from './configs.js';
 import { getOk } from './health.js';
-import {
-  cgroupMounts,
-  createCgroupRoot,
-  linkExists,
-  mountsUnder,
-  deleteBridge,
-  ensureBridge,
-  isCgroupV1,
-  pidsInCgroupRoot,
-  recordIptables,
-  removeCgroupRoot,
-  restoreIptables,
-  unmountAll,
-} from './host.js';
+import { createCgroupRoot, ensureBridge, recordIptables } from './host.js';
 import { ensureImageArchives, importImage, listImages } from './images.js';
-import { ensurePki } from './pki.js';
-import { killAll, pidsMentioning, runningPid, startDaemon, stopDaemon } from './processes.js';
+import { writeClusterFiles } from './files.js';
+import { leftovers, teardown } from './teardown.js';
+import { runningPid, startDaemon } from './processes.js';
 import { installPackages } from './setup.js';
 
 /** Unix socket paths (plus containerd's `.ttrpc` suffix) must fit in sun_path (108 bytes). */
@@ -111,7 +95,7 @@ export class LocalProvider implements ClusterProvider {
     );
     const images = await ensureImageArchives(cacheDir(), progress);
     try {
-      await this.writeFiles(binaries);
+      await writeClusterFiles(this.layout, this.clusterName, binaries);
       await this.startAll(binaries, images, progress, options.signal);
     } catch (error) {
       progress(`cluster ${this.clusterName} did not come up; stopping what was started`);
@@ -141,64 +125,6 @@ export class LocalProvider implements ClusterProvider {
         }
       }
     }
-  }
-
-  private async writeFiles(binaries: LocalBinaries): Promise<void> {
-    const { layout } = this;
-    for (const dir of [
-      layout.dir,
-      layout.containerd.dir,
-      layout.kubelet.rootDir,
-      layout.kubelet.certDir,
-      layout.cni.confDir,
-      layout.cni.ipamDataDir,
-      layout.kubeconfigs.dir,
-      layout.logsDir,
-      layout.runDir,
-    ]) {
-      await mkdir(dir, { recursive: true });
-    }
-    await mkdir(layout.etcd.dataDir, { recursive: true, mode: 0o700 });
-    await chmod(layout.etcd.dataDir, 0o700);
-    await ensurePki(layout.pki.dir, {
-      nodeName: layout.nodeName,
-      serviceIp: layout.serviceIp,
-      nodeIp: layout.nodeIp,
-    });
-    for (const file of kubeconfigFiles(layout, this.clusterName))
-      await writeFile(file.path, file.text, { mode: 0o600 });
-    await writeFile(
-      layout.kubelet.configPath,
-      kubeletConfig({
-        layout,
-        kubernetesMinor: minorOf(binaries.kubernetesVersion),
-        cgroupV1: await isCgroupV1(),
-        resolvConf: '/etc/resolv.conf',
-      }),
-    );
-    await writeFile(
-      layout.containerd.configPath,
-      containerdConfig({
-        major: binaries.containerdMajor,
-        root: layout.containerd.root,
-        state: layout.containerd.state,
-        socket: layout.containerd.socket,
-        sandboxImage: PAUSE_IMAGE,
-        cniBinDir: binaries.cniBinDir,
-        cniConfDir: layout.cni.confDir,
-        runcPath: binaries.runc,
-      }),
-    );
-    await writeFile(
-      layout.cni.conflistPath,
-      cniConflist({
-        name: layout.cni.networkName,
-        bridge: layout.cni.bridge,
-        subnet: layout.podSubnet,
-        gateway: layout.nodeIp,
-        ipamDataDir: layout.cni.ipamDataDir,
-      }),
-    );
   }
 
   private async startAll(
@@ -333,97 +259,15 @@ export class LocalProvider implements ClusterProvider {
   }
 
   async down(options: UpOptions = {}): Promise<void> {
-    const progress = options.onProgress ?? (() => {});
     requireRoot();
-    const { layout } = this;
-    const stop = async (name: LocalComponent, graceMs?: number) => {
-      if (await stopDaemon(layout.pidFiles[name], graceMs)) progress(`stopped ${name}`);
-    };
-    await stop('kubelet');
-    await this.removePodContainers(progress);
-    // Clients before servers: the controllers, then the API server, then its store and the runtime.
-    await Promise.all([stop('kube-scheduler'), stop('kube-controller-manager')]);
-    await stop('kube-apiserver');
-    await Promise.all([stop('containerd'), stop('etcd')]);
-    // Shims and anything else started with our paths on its command line, then pod processes by cgroup.
-    const strays = await pidsMentioning(layout.dir);
-    if (strays.length) {
-      progress(`killing ${strays.length} leftover process(es) of this cluster`);
-      await killAll(strays);
-    }
-    const podProcesses = await pidsInCgroupRoot(layout.cgroupRoot);
-    if (podProcesses.length) {
-      progress(`killing ${podProcesses.length} pod process(es) under cgroup ${layout.cgroupRoot}`);
-      await killAll(podProcesses);
-    }
-    await removeCgroupRoot(layout.cgroupRoot);
-    const stuck = await unmountAll(layout.dir);
-    if (stuck.length) progress(`could not unmount: ${stuck.join(', ')}`);
-    await deleteBridge(layout.cni.bridge);
-    const removed = await restoreIptables(layout.iptablesSnapshot);
-    if (removed.length) progress(`removed ${removed.length} iptables rule(s) added while the cluster ran`);
-    // Runtime state goes; certificates, kubeconfigs and logs stay for the next `up` and for reading.
-    for (const dir of [
-      layout.containerd.dir,
-      layout.kubelet.rootDir,
-      layout.etcd.dataDir,
-      layout.cni.ipamDataDir,
-      layout.runDir,
-    ]) {
-      await rm(dir, { recursive: true, force: true });
-    }
-    progress(`cluster ${this.clusterName} is down; logs kept in ${layout.logsDir}`);
+    await teardown(this.layout, this.clusterName, options.onProgress ?? (() => {}));
   }
 
   /** What of this cluster is still on the host: processes, mounts, network devices, cgroups. */
-  async leftovers(): Promise<string[]> {
-    const { layout } = this;
-    const found: string[] = [];
-    for (const pid of await pidsMentioning(layout.dir)) {
-      const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
-        .replace(/\0/g, ' ')
-        .trim();
-      found.push(`process ${pid}: ${cmdline.slice(0, 120)}`);
-    }
-    for (const pid of await pidsInCgroupRoot(layout.cgroupRoot)) found.push(`pod process ${pid}`);
-    for (const mount of await mountsUnder(layout.dir)) found.push(`mount ${mount}`);
-    if (await linkExists(layout.cni.bridge)) found.push(`network device ${layout.cni.bridge}`);
-    for (const mount of await cgroupMounts()) {
-      if (await exists(`${mount}${layout.cgroupRoot}`)) found.push(`cgroup ${mount}${layout.cgroupRoot}`);
-    }
-    return found;
-  }
-
-  /** Kills and deletes every container in containerd's k8s.io namespace, while containerd still runs. */
-  private async removePodContainers(progress: (line: string) => void): Promise<void> {
-    const pid = await runningPid(this.layout.pidFiles.containerd);
-    if (!pid) return;
-    const binary = await readBinary(this.layout.pidFiles.containerd);
-    const ctr = binary.replace(/containerd$/, 'ctr');
-    if (!(await exists(ctr))) return;
-    const run = (args: string[]) =>
-      execa(ctr, ['--address', this.layout.containerd.socket, '-n', 'k8s.io', ...args], {
-        reject: false,
-        timeout: 20_000,
-      });
-    const tasks = (await run(['tasks', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
-    for (const id of tasks) await run(['tasks', 'kill', '-s', 'SIGKILL', id]);
-    for (const id of tasks) await run(['tasks', 'delete', '-f', id]);
-    const containers = (await run(['containers', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
-    for (const id of containers) await run(['containers', 'delete', id]);
-    if (containers.length) progress(`removed ${containers.length} pod container(s)`);
+  leftovers(): Promise<string[]> {
+    return leftovers(this.layout);
   }
 }
-
-async function readBinary(pidPath: string): Promise<string> {
-  return ((await readFile(pidPath, 'utf8').catch(() => '')).split('\n')[1] ?? '').trim();
-}
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 function requireRoot(): void {
   if (process.getuid?.() !== 0) {

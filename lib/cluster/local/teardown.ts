@@ -1,0 +1,114 @@
+import { access, readFile, rm } from 'node:fs/promises';
+import { execa } from 'execa';
+import type { LocalClusterLayout, LocalComponent } from './configs.js';
+import {
+  cgroupMounts,
+  deleteBridge,
+  linkExists,
+  mountsUnder,
+  pidsInCgroupRoot,
+  removeCgroupRoot,
+  restoreIptables,
+  unmountAll,
+} from './host.js';
+import { killAll, pidsMentioning, runningPid, stopDaemon } from './processes.js';
+
+/**
+ * `down`: stop what `up` started and remove what it made on the host — pod containers, leftover
+ * processes (by our paths and our cgroup), mounts, the bridge, new iptables rules, runtime state —
+ * and nothing else. Certificates, kubeconfigs and logs stay.
+ */
+export async function teardown(
+  layout: LocalClusterLayout,
+  clusterName: string,
+  progress: (line: string) => void,
+): Promise<void> {
+  const stop = async (name: LocalComponent, graceMs?: number) => {
+    if (await stopDaemon(layout.pidFiles[name], graceMs)) progress(`stopped ${name}`);
+  };
+  await stop('kubelet');
+  await removePodContainers(layout, progress);
+  // Clients before servers: the controllers, then the API server, then its store and the runtime.
+  await Promise.all([stop('kube-scheduler'), stop('kube-controller-manager')]);
+  await stop('kube-apiserver');
+  await Promise.all([stop('containerd'), stop('etcd')]);
+  // Shims and anything else started with our paths on its command line, then pod processes by cgroup.
+  const strays = await pidsMentioning(layout.dir);
+  if (strays.length) {
+    progress(`killing ${strays.length} leftover process(es) of this cluster`);
+    await killAll(strays);
+  }
+  const podProcesses = await pidsInCgroupRoot(layout.cgroupRoot);
+  if (podProcesses.length) {
+    progress(`killing ${podProcesses.length} pod process(es) under cgroup ${layout.cgroupRoot}`);
+    await killAll(podProcesses);
+  }
+  await removeCgroupRoot(layout.cgroupRoot);
+  const stuck = await unmountAll(layout.dir);
+  if (stuck.length) progress(`could not unmount: ${stuck.join(', ')}`);
+  await deleteBridge(layout.cni.bridge);
+  const removed = await restoreIptables(layout.iptablesSnapshot);
+  if (removed.length) progress(`removed ${removed.length} iptables rule(s) added while the cluster ran`);
+  // Runtime state goes; certificates, kubeconfigs and logs stay for the next `up` and for reading.
+  for (const dir of [
+    layout.containerd.dir,
+    layout.kubelet.rootDir,
+    layout.etcd.dataDir,
+    layout.cni.ipamDataDir,
+    layout.runDir,
+  ]) {
+    await rm(dir, { recursive: true, force: true });
+  }
+  progress(`cluster ${clusterName} is down; logs kept in ${layout.logsDir}`);
+}
+
+/** What of this cluster is still on the host: processes, mounts, network devices, cgroups. */
+export async function leftovers(layout: LocalClusterLayout): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await pidsMentioning(layout.dir)) {
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
+      .replace(/\0/g, ' ')
+      .trim();
+    found.push(`process ${pid}: ${cmdline.slice(0, 120)}`);
+  }
+  for (const pid of await pidsInCgroupRoot(layout.cgroupRoot)) found.push(`pod process ${pid}`);
+  for (const mount of await mountsUnder(layout.dir)) found.push(`mount ${mount}`);
+  if (await linkExists(layout.cni.bridge)) found.push(`network device ${layout.cni.bridge}`);
+  for (const mount of await cgroupMounts()) {
+    if (await exists(`${mount}${layout.cgroupRoot}`)) found.push(`cgroup ${mount}${layout.cgroupRoot}`);
+  }
+  return found;
+}
+
+/** Kills and deletes every container in containerd's k8s.io namespace, while containerd still runs. */
+async function removePodContainers(
+  layout: LocalClusterLayout,
+  progress: (line: string) => void,
+): Promise<void> {
+  const pid = await runningPid(layout.pidFiles.containerd);
+  if (!pid) return;
+  const binary = await readBinary(layout.pidFiles.containerd);
+  const ctr = binary.replace(/containerd$/, 'ctr');
+  if (!(await exists(ctr))) return;
+  const run = (args: string[]) =>
+    execa(ctr, ['--address', layout.containerd.socket, '-n', 'k8s.io', ...args], {
+      reject: false,
+      timeout: 20_000,
+    });
+  const tasks = (await run(['tasks', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
+  for (const id of tasks) await run(['tasks', 'kill', '-s', 'SIGKILL', id]);
+  for (const id of tasks) await run(['tasks', 'delete', '-f', id]);
+  const containers = (await run(['containers', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
+  for (const id of containers) await run(['containers', 'delete', id]);
+  if (containers.length) progress(`removed ${containers.length} pod container(s)`);
+}
+
+async function readBinary(pidPath: string): Promise<string> {
+  return ((await readFile(pidPath, 'utf8').catch(() => '')).split('\n')[1] ?? '').trim();
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
