@@ -7,8 +7,9 @@ import { exampleRun } from './example-run.js';
 import { writeReports } from './write.js';
 
 // Renders the page in Debian's Chromium: no skip when it is missing, the failure names `npm run setup`.
+const run = await exampleRun();
+
 describe('report.html in headless Chromium', () => {
-  const run = exampleRun();
   let dir: string;
   let rendered: RenderedReport;
 

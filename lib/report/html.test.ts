@@ -1,6 +1,20 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ruleSettings } from '../run/settings.js';
+import { loadFixture } from '../timeline/fixture.js';
+import { displayTime, formatTimeNs, nsToMs } from '../timeline/time.js';
+import type { Timeline } from '../timeline/timeline.js';
 import { exampleRun } from './example-run.js';
 import { toHtml } from './html.js';
+
+const recorded = async (name: string) =>
+  loadFixture(fileURLToPath(new URL(`../../fixtures/${name}.json`, import.meta.url)));
+
+/** What the recorded run measured between two containers' last log lines (their exact exits), in ms. */
+function recordedGapMs(timeline: Timeline, from: string, to: string): number {
+  const exit = (container: string) => timeline.find({ kind: 'log', container }).at(-1)?.ns ?? 0n;
+  return Math.round(nsToMs(exit(to) - exit(from)));
+}
 
 /** The markup of one scenario's chart. */
 function chart(page: string, scenario: string): string {
@@ -17,10 +31,15 @@ function lane(svg: string, name: string): string {
   return svg.slice(start, next === -1 ? undefined : next);
 }
 
-describe('toHtml', () => {
-  const run = exampleRun();
-  const page = toHtml(run);
+const run = await exampleRun();
+const page = toHtml(run);
+const order = await recorded('order');
+const exit = await recorded('exit');
+const liveness = await recorded('liveness');
+const settings = ruleSettings();
+const bounds = `(want ${settings.sigtermDelayMs}–${settings.sigtermDelayMs + settings.shutdownToleranceMs})`;
 
+describe('toHtml', () => {
   it('is one page that loads nothing from elsewhere', () => {
     expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(page).not.toMatch(/<script[\s>]|<link[\s>]|<iframe|<img[\s>]|@import|url\(/i);
@@ -30,35 +49,37 @@ describe('toHtml', () => {
 
   it('heads the page with the run, cluster, image, tolerance and wall time', () => {
     const header = page.slice(page.indexOf('<header>'), page.indexOf('</header>'));
+    const { recordedFrom } = order.fixture;
     for (const fact of [
-      run.runId,
+      recordedFrom.runId,
       'local',
-      'v1.37.2',
-      run.image.used,
+      recordedFrom.kubernetesVersion,
+      recordedFrom.image,
       run.image.reference,
-      '1500 ms',
-      '164.3 s',
+      `${settings.shutdownToleranceMs} ms`,
+      `${(run.durationMs / 1000).toFixed(1)} s`,
     ]) {
       expect(header).toContain(fact);
     }
     expect(header).toContain('data-notice="image-substituted"');
   });
 
-  it('shows no substitution notice when the reference image ran', () => {
-    const plain = exampleRun();
+  it('shows no substitution notice when the reference image ran', async () => {
+    const plain = await exampleRun();
     plain.image = { reference: plain.image.reference, used: plain.image.reference, substituted: false };
     expect(toHtml(plain)).not.toContain('data-notice="image-substituted"');
   });
 
   it('has one chart per scenario, failed scenarios first, in the summary and the sections', () => {
+    const expected = ['order', 'basic', 'exit', 'liveness', 'readiness'];
     const charts = [...page.matchAll(/<svg class="timeline-chart" data-scenario="([^"]+)"/g)].map(
       (m) => m[1],
     );
-    expect(charts).toEqual(['job-exit', 'order', 'liveness']);
+    expect(charts).toEqual(expected);
     const sections = [...page.matchAll(/<section\s+class="scenario (passed|failed)"/g)].map((m) => m[1]);
-    expect(sections).toEqual(['failed', 'passed', 'passed']);
+    expect(sections).toEqual(['failed', 'passed', 'passed', 'passed', 'passed']);
     const rows = [...page.matchAll(/<tr class="(?:pass|fail)" data-scenario="([^"]+)"/g)].map((m) => m[1]);
-    expect(rows).toEqual(['job-exit', 'order', 'liveness']);
+    expect(rows).toEqual(expected);
   });
 
   it('draws a Pod lane, then one labelled lane per container in the order they appear', () => {
@@ -84,47 +105,81 @@ describe('toHtml', () => {
   it('labels measured gaps between two containers with their value', () => {
     const svg = chart(page, 'order');
     expect(svg).toMatch(
-      /class="gap gap-pass" data-rule="app exits before second-sidecar" data-from="app" data-to="second-sidecar"/,
+      /class="gap gap-pass" data-rule="second-sidecar stops 3000 ms after app" data-from="app" data-to="second-sidecar"/,
     );
-    expect(svg).toContain('>3146 ms</text>');
-    expect(svg).toContain('>3124 ms</text>');
-    const failed = chart(page, 'job-exit');
-    expect(failed).toContain('class="gap gap-fail"');
-    expect(failed).toContain('>41 ms ✗ (want 3000–4500)</text>');
-    // A rule without a measurement, or a count, gets no bracket.
-    expect(chart(page, 'liveness')).not.toContain('class="gap');
+    expect(svg).toContain(`>${recordedGapMs(order.timeline, 'app', 'second-sidecar')} ms</text>`);
+    // The mutated gap (see example-run.ts), measured on the run's copy of the timeline.
+    const failing = run.scenarios.find((s) => s.name === 'order');
+    if (!failing) throw new Error('the example run has no order scenario');
+    expect(svg).toMatch(
+      /class="gap gap-fail" data-rule="first-sidecar stops 3000 ms after second-sidecar" data-from="second-sidecar" data-to="first-sidecar"/,
+    );
+    const mutatedGap = recordedGapMs(failing.timeline, 'second-sidecar', 'first-sidecar');
+    expect(mutatedGap).toBeLessThan(settings.sigtermDelayMs);
+    expect(svg).toContain(`>${mutatedGap} ms ✗ ${bounds}</text>`);
+    // Both of File 3's gaps pass as recorded.
+    const jobExit = chart(page, 'exit');
+    expect(jobExit.match(/class="gap gap-pass"/g)).toHaveLength(2);
+    expect(jobExit).not.toContain('class="gap gap-fail"');
+    expect(jobExit).toContain(`>${recordedGapMs(exit.timeline, 'app', 'second-sidecar')} ms</text>`);
+    expect(jobExit).toContain(
+      `>${recordedGapMs(exit.timeline, 'second-sidecar', 'first-sidecar')} ms</text>`,
+    );
+    // A rule without a measurement, a count, or a time within one container gets no bracket.
+    for (const name of ['basic', 'liveness', 'readiness'])
+      expect(chart(page, name)).not.toContain('class="gap');
   });
 
   it('starts a new bar for each restart and leaves the last one open', () => {
     const sidecar = lane(chart(page, 'liveness'), 'sidecar');
     const bars = [...sidecar.matchAll(/class="bar" data-segment="(\d+)" data-open="(true|false)"/g)];
-    expect(bars.map((m) => m[2])).toEqual(['false', 'false', 'true']);
+    const restarts = liveness.timeline.find({ kind: 'restarted', container: 'sidecar' });
+    expect(restarts.length).toBeGreaterThanOrEqual(settings.livenessRestarts);
+    expect(bars.map((m) => m[2])).toEqual([...restarts.map(() => 'false'), 'true']);
     expect(sidecar).toContain('restart 1');
-    expect(sidecar.match(/data-kind="unhealthy"/g)).toHaveLength(6);
+    const unhealthy = liveness.timeline.find({ kind: 'unhealthy', container: 'sidecar' });
+    expect(sidecar.match(/data-kind="unhealthy"/g)).toHaveLength(unhealthy.length);
     expect(lane(chart(page, 'liveness'), 'app').match(/class="bar"/g)).toHaveLength(1);
   });
 
-  it('lists the rules with the evidence of the broken ones and the full timeline', () => {
-    const section = page.slice(page.indexOf('id="scenario-job-exit"'), page.indexOf('</section>'));
-    expect(section).toContain('<table class="assertions">');
-    expect(section.match(/<tr class="fail">/g)).toHaveLength(2);
-    expect(section).toContain('<tr class="evidence">');
-    expect(section).toContain('23:47:57.109');
-    expect(section).toMatch(/<details class="timeline">\s*<summary>Full timeline \(20 records\)<\/summary>/);
+  it('shows a sidecar that never turns ready next to an app that does', () => {
+    const svg = chart(page, 'readiness');
+    expect(lane(svg, 'sidecar')).not.toContain('data-kind="ready"');
+    expect(lane(svg, 'sidecar')).toContain('data-kind="unhealthy"');
+    expect(lane(svg, 'app')).toContain('data-kind="ready"');
+    expect(lane(svg, 'pod')).not.toContain('data-kind="pod-ready"');
   });
 
-  it('escapes text from the cluster everywhere it appears', () => {
-    const hostile = exampleRun();
+  it('lists the rules with the evidence of the broken ones and the full timeline', () => {
+    const failing = run.scenarios.find((s) => !s.passed);
+    if (!failing) throw new Error('the example run has no failing scenario');
+    const broken = failing.assertions.filter((a) => !a.passed);
+    const start = page.indexOf(`id="scenario-${failing.name}"`);
+    const section = page.slice(start, page.indexOf('</section>', start));
+    expect(section).toContain('<table class="assertions">');
+    expect(section.match(/<tr class="fail">/g)).toHaveLength(broken.length);
+    expect(section).toContain('<tr class="evidence">');
+    for (const record of broken.flatMap((a) => a.evidence)) expect(section).toContain(displayTime(record.ns));
+    expect(section).toMatch(
+      new RegExp(
+        `<details class="timeline">\\s*<summary>Full timeline \\(${order.fixture.records.length} records\\)</summary>`,
+      ),
+    );
+  });
+
+  it('escapes text from the cluster everywhere it appears', async () => {
+    const hostile = await exampleRun();
     const [scenario] = hostile.scenarios;
     if (!scenario) throw new Error('the example run has no scenarios');
+    const ns = scenario.timeline.records[5]?.ns ?? 0n;
     scenario.title = '<script>alert("title")</script>';
     scenario.name = 'o"rder<x>';
     scenario.timeline.add({
       source: 'log',
       kind: 'log',
       container: '<img src=x onerror=alert(1)>',
-      time: '2026-03-14T23:47:45.000000000Z',
-      ns: scenario.timeline.records[5]?.ns ?? 0n,
+      time: formatTimeNs(ns),
+      ns,
       precision: 'exact',
       observedNs: 0n,
       message: '</td></tr><script>alert(2)</script> & \x1b[0m',

@@ -1,25 +1,55 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { restartCount } from '../assert/vocabulary.js';
+import { ruleSettings } from '../run/settings.js';
+import { loadFixture } from '../timeline/fixture.js';
+import { nsToMs } from '../timeline/time.js';
+import type { Timeline } from '../timeline/timeline.js';
 import { exampleRun } from './example-run.js';
 import { JSON_SCHEMA_VERSION, measurementMap, toJsonReport } from './json.js';
 
-describe('toJsonReport', () => {
-  const run = exampleRun();
-  const report = toJsonReport(run);
-  // What lands on disk: it must survive JSON (no BigInt left anywhere).
-  const parsed = JSON.parse(JSON.stringify(report)) as typeof report;
+const recorded = async (name: string) =>
+  loadFixture(fileURLToPath(new URL(`../../fixtures/${name}.json`, import.meta.url)));
 
+/** What the recorded run measured between two containers' last log lines (their exact exits), in ms. */
+function recordedGapMs(timeline: Timeline, from: string, to: string): number {
+  const exit = (container: string) => timeline.find({ kind: 'log', container }).at(-1)?.ns ?? 0n;
+  return Math.round(nsToMs(exit(to) - exit(from)));
+}
+
+const order = await recorded('order');
+const exit = await recorded('exit');
+const liveness = await recorded('liveness');
+const settings = ruleSettings();
+const gapBounds = {
+  min: settings.sigtermDelayMs,
+  max: settings.sigtermDelayMs + settings.shutdownToleranceMs,
+};
+const appToSecond = recordedGapMs(order.timeline, 'app', 'second-sidecar');
+
+const run = await exampleRun();
+const report = toJsonReport(run);
+// What lands on disk: it must survive JSON (no BigInt left anywhere).
+const parsed = JSON.parse(JSON.stringify(report)) as typeof report;
+
+describe('toJsonReport', () => {
   it('survives JSON serialization unchanged', () => {
     expect(parsed).toEqual(report);
   });
 
   it('names the schema, the cluster, the image and the tolerance', () => {
+    const { recordedFrom } = order.fixture;
     expect(parsed.schemaVersion).toBe(JSON_SCHEMA_VERSION);
     expect(parsed.schemaVersion).toBe(1);
     expect(parsed.provider).toBe('local');
-    expect(parsed.kubernetesVersion).toBe('v1.37.2');
-    expect(parsed.image).toEqual({ reference: run.image.reference, used: run.image.used, substituted: true });
-    expect(parsed.toleranceMs).toBe(run.toleranceMs);
-    expect(parsed.runId).toBe(run.runId);
+    expect(parsed.kubernetesVersion).toBe(recordedFrom.kubernetesVersion);
+    expect(parsed.image).toEqual({
+      reference: run.image.reference,
+      used: recordedFrom.image,
+      substituted: true,
+    });
+    expect(parsed.toleranceMs).toBe(settings.shutdownToleranceMs);
+    expect(parsed.runId).toBe(recordedFrom.runId);
   });
 
   it('keeps every scenario with its timeline, assertions and evidence', () => {
@@ -45,64 +75,88 @@ describe('toJsonReport', () => {
   });
 
   it('writes each assertion with its measurement bounds and evidence records', () => {
-    const order = parsed.scenarios.find((s) => s.name === 'order');
-    const gap = order?.assertions.find((a) => a.rule === 'app exits before second-sidecar');
+    const json = parsed.scenarios.find((s) => s.name === 'order');
+    const gap = json?.assertions.find((a) => a.rule === 'second-sidecar stops 3000 ms after app');
     expect(gap).toMatchObject({
       passed: true,
-      expected: 'gap >= 3000 ms and <= 4500 ms',
-      actual: '3146 ms',
-      measurement: { value: 3146, unit: 'ms', min: 3000, max: 4500 },
+      expected: `gap ≥ ${gapBounds.min} ms and ≤ ${gapBounds.max} ms`,
+      measurement: { value: appToSecond, unit: 'ms', ...gapBounds },
       containers: ['app', 'second-sidecar'],
     });
+    expect(gap?.actual).toMatch(new RegExp(`^${appToSecond} ms `));
     expect(gap?.evidence.map((r) => [r.kind, r.container, typeof r.ns])).toEqual([
       ['log', 'app', 'string'],
       ['log', 'second-sidecar', 'string'],
     ]);
-    const unmeasured = order?.assertions.find((a) => a.rule === 'first-sidecar starts before second-sidecar');
+    const unmeasured = json?.assertions.find((a) => a.rule === 'app exits before second-sidecar');
     expect(unmeasured?.measurement).toBeNull();
-    const count = parsed.scenarios.find((s) => s.name === 'liveness')?.assertions[0]?.measurement;
-    expect(count).toEqual({ value: 2, unit: 'count', min: 2, max: null });
+    const count = parsed.scenarios
+      .find((s) => s.name === 'liveness')
+      ?.assertions.find((a) => a.rule === 'sidecar has restarted')?.measurement;
+    expect(count).toEqual({
+      value: restartCount(liveness.timeline, 'sidecar'),
+      unit: 'count',
+      min: settings.livenessRestarts,
+      max: null,
+    });
   });
 
   it('summarizes counts and a flat measurement map per scenario', () => {
-    expect(parsed.summary.scenarios).toEqual({ total: 3, passed: 2, failed: 1, errored: 0 });
+    expect(parsed.summary.scenarios).toEqual({ total: 5, passed: 4, failed: 1, errored: 0 });
     const assertions = run.scenarios.flatMap((s) => s.assertions);
     expect(parsed.summary.assertions).toEqual({
       total: assertions.length,
       passed: assertions.filter((a) => a.passed).length,
-      failed: 2,
+      failed: 1,
     });
-    expect(parsed.summary.byScenario.order?.measurements).toEqual({
-      'app exits before second-sidecar': { value: 3146, unit: 'ms' },
-      'second-sidecar exits before first-sidecar': { value: 3124, unit: 'ms' },
+    const orderMeasurements = parsed.summary.byScenario.order?.measurements ?? {};
+    const measured = run.scenarios.find((s) => s.name === 'order')?.assertions.filter((a) => a.measurement);
+    expect(Object.keys(orderMeasurements)).toEqual(measured?.map((a) => a.rule));
+    expect(orderMeasurements).toMatchObject({
+      'second-sidecar stops 3000 ms after app': { value: appToSecond, unit: 'ms' },
+      'Killing event names app': {
+        value: order.timeline.find({ source: 'event', reason: 'Killing', container: 'app' }).length,
+        unit: 'count',
+      },
     });
-    expect(parsed.summary.byScenario['job-exit']).toMatchObject({
-      passed: false,
-      measurements: { 'second-sidecar exits before first-sidecar': { value: 41, unit: 'ms' } },
+    expect(orderMeasurements['first-sidecar stops 3000 ms after second-sidecar']?.value).toBeLessThan(
+      gapBounds.min,
+    );
+    expect(parsed.summary.byScenario.exit).toMatchObject({
+      passed: true,
+      measurements: {
+        'second-sidecar stops 3000 ms after app': {
+          value: recordedGapMs(exit.timeline, 'app', 'second-sidecar'),
+          unit: 'ms',
+        },
+        'first-sidecar stops 3000 ms after second-sidecar': {
+          value: recordedGapMs(exit.timeline, 'second-sidecar', 'first-sidecar'),
+          unit: 'ms',
+        },
+      },
     });
-    expect(parsed.scenarios[0]?.measurements).toEqual(parsed.summary.byScenario.order?.measurements);
+    expect(parsed.scenarios.find((s) => s.name === 'order')?.measurements).toEqual(orderMeasurements);
   });
 
-  it('keeps two measurements of the same sentence apart', () => {
-    const scenario = exampleRun().scenarios[0];
-    if (!scenario) throw new Error('the example run has no scenarios');
-    const [, gap] = scenario.assertions;
-    if (!gap) throw new Error('the order scenario has no gap rule');
+  it('keeps two measurements of the same sentence apart', async () => {
+    const scenario = (await exampleRun()).scenarios.find((s) => s.name === 'order');
+    const gap = scenario?.assertions.find((a) => a.rule === 'second-sidecar stops 3000 ms after app');
+    if (!scenario || !gap) throw new Error('the example run has no order scenario with a gap rule');
     scenario.assertions.push({ ...gap, measurement: { value: 3001, unit: 'ms' } });
     expect(measurementMap(scenario)).toMatchObject({
-      'app exits before second-sidecar': { value: 3146, unit: 'ms' },
-      'app exits before second-sidecar #2': { value: 3001, unit: 'ms' },
+      'second-sidecar stops 3000 ms after app': { value: appToSecond, unit: 'ms' },
+      'second-sidecar stops 3000 ms after app #2': { value: 3001, unit: 'ms' },
     });
   });
 
-  it('carries a scenario error', () => {
-    const broken = exampleRun();
+  it('carries a scenario error', async () => {
+    const broken = await exampleRun();
     const [first] = broken.scenarios;
     if (!first) throw new Error('the example run has no scenarios');
-    first.error = 'watch on pods in sc-order-example closed: 410 Gone';
+    first.error = `watch on pods in ${first.namespace} closed: 410 Gone`;
     first.passed = false;
     const json = toJsonReport(broken);
     expect(json.scenarios[0]?.error).toBe(first.error);
-    expect(json.summary.scenarios).toEqual({ total: 3, passed: 1, failed: 1, errored: 1 });
+    expect(json.summary.scenarios).toEqual({ total: 5, passed: 3, failed: 1, errored: 1 });
   });
 });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { swapContainers, where } from '../assert/mutate.js';
+import { ruleSettings } from '../run/settings.js';
+import { order } from '../scenarios/seed.js';
 import { formatRecord } from '../timeline/timeline.js';
 import { exampleRun } from './example-run.js';
 import { toJUnitXml } from './junit.js';
@@ -34,42 +37,70 @@ function testcase(xml: string, name: string): string {
   return xml.slice(start, xml.indexOf('</testcase>', start));
 }
 
-describe('toJUnitXml', () => {
-  const run = exampleRun();
-  const xml = toJUnitXml(run);
+const run = await exampleRun();
+const xml = toJUnitXml(run);
 
+/** The failure message and the body under it, unescaped. */
+function failureOf(body: string): { message: string; details: string } {
+  const message = /<failure message="([^"]*)"/.exec(body)?.[1];
+  const details = body.slice(body.indexOf('>', body.indexOf('<failure')) + 1, body.indexOf('</failure>'));
+  return { message: unescapeXml(message ?? ''), details: unescapeXml(details) };
+}
+
+describe('toJUnitXml', () => {
   it('writes one sidecar-conformance suite with one test case per scenario', () => {
     expectWellFormed(xml);
     expect(xml.match(/<testsuite /g)).toHaveLength(1);
     expect(xml).toContain(
-      '<testsuite name="sidecar-conformance" tests="3" failures="1" errors="0" skipped="0"',
+      '<testsuite name="sidecar-conformance" tests="5" failures="1" errors="0" skipped="0"',
     );
     expect(xml.match(/<testcase /g)).toHaveLength(run.scenarios.length);
     for (const scenario of run.scenarios) {
       expect(xml).toContain(
-        `<testcase classname="local kubernetes v1.37.2" name="${scenario.title}" time="${(scenario.durationMs / 1000).toFixed(3)}">`,
+        `<testcase classname="local kubernetes ${run.cluster.kubernetesVersion}" name="${scenario.title}" time="${(scenario.durationMs / 1000).toFixed(3)}">`,
       );
     }
   });
 
   it('records the cluster and the image as properties', () => {
-    expect(xml).toContain('<property name="kubernetes.version" value="v1.37.2"/>');
+    expect(xml).toContain(`<property name="kubernetes.version" value="${run.cluster.kubernetesVersion}"/>`);
     expect(xml).toContain('<property name="cluster.provider" value="local"/>');
     expect(xml).toContain(`<property name="image.used" value="${run.image.used}"/>`);
     expect(xml).toContain('<property name="image.substituted" value="true"/>');
   });
 
-  it('names the first broken rule in the failure message and lists every broken rule with its evidence', () => {
+  it('names the broken rule in the failure message and lists it with its evidence', () => {
     const failing = run.scenarios.find((s) => !s.passed);
     if (!failing) throw new Error('the example run has no failing scenario');
     const broken = failing.assertions.filter((a) => !a.passed);
-    const body = testcase(xml, failing.title);
-    const message = /<failure message="([^"]*)"/.exec(body)?.[1];
-    expect(unescapeXml(message ?? '')).toBe(
-      `${broken[0]?.rule}: expected ${broken[0]?.expected}, got ${broken[0]?.actual} (and 1 more broken rule)`,
+    expect(broken.map((a) => a.rule)).toEqual(['first-sidecar stops 3000 ms after second-sidecar']);
+    const [rule] = broken;
+    const { message, details } = failureOf(testcase(xml, failing.title));
+    expect(message).toBe(`${rule?.rule}: expected ${rule?.expected}, got ${rule?.actual}`);
+    expect(details).toContain(`Broken rule 1 of 1: ${rule?.rule}`);
+    expect(details).toContain(`expected: ${rule?.expected}`);
+    expect(details).toContain(`actual:   ${rule?.actual}`);
+    expect(rule?.evidence.map((r) => r.container)).toEqual(['second-sidecar', 'first-sidecar']);
+    for (const record of rule?.evidence ?? []) expect(details).toContain(formatRecord(record));
+  });
+
+  it('counts the further broken rules in the message and lists every one with its evidence', async () => {
+    const twice = await exampleRun();
+    const failing = twice.scenarios.find((s) => s.name === 'order');
+    if (!failing) throw new Error('the example run has no order scenario');
+    // Mutated further: the sidecars' exit lines swapped, so they stop in manifest order, not reverse.
+    failing.timeline = swapContainers(
+      failing.timeline,
+      'first-sidecar',
+      'second-sidecar',
+      where({ kind: 'log' }),
     );
-    const details = unescapeXml(
-      body.slice(body.indexOf('>', body.indexOf('<failure')) + 1, body.indexOf('</failure>')),
+    failing.assertions = order.rules(failing.timeline, failing.shape, ruleSettings());
+    const broken = failing.assertions.filter((a) => !a.passed);
+    expect(broken).toHaveLength(2);
+    const { message, details } = failureOf(testcase(toJUnitXml(twice), failing.title));
+    expect(message).toBe(
+      `${broken[0]?.rule}: expected ${broken[0]?.expected}, got ${broken[0]?.actual} (and 1 more broken rule)`,
     );
     for (const [i, assertion] of broken.entries()) {
       expect(details).toContain(`Broken rule ${i + 1} of ${broken.length}: ${assertion.rule}`);
@@ -84,11 +115,11 @@ describe('toJUnitXml', () => {
     for (const scenario of passing) expect(testcase(xml, scenario.title)).not.toMatch(/<failure|<error/);
   });
 
-  it('reports a scenario that could not finish as an error', () => {
-    const broken = exampleRun();
+  it('reports a scenario that could not finish as an error', async () => {
+    const broken = await exampleRun();
     const [first] = broken.scenarios;
     if (!first) throw new Error('the example run has no scenarios');
-    first.error = 'Pod sidecar-container-order-example in sc-order-example not Ready after 120000 ms';
+    first.error = `Pod ${first.podName} in ${first.namespace} not Ready after ${ruleSettings().podTimeoutMs} ms`;
     first.passed = false;
     const out = toJUnitXml(broken);
     expectWellFormed(out);
@@ -96,8 +127,8 @@ describe('toJUnitXml', () => {
     expect(testcase(out, first.title)).toContain(`<error message="${first.error}" type="ScenarioError">`);
   });
 
-  it('escapes markup, quotes and control characters from cluster text', () => {
-    const hostile = exampleRun();
+  it('escapes markup, quotes and control characters from cluster text', async () => {
+    const hostile = await exampleRun();
     const failing = hostile.scenarios.find((s) => !s.passed);
     const rule = failing?.assertions.find((a) => !a.passed);
     if (!failing || !rule) throw new Error('the example run has no broken rule');

@@ -15,7 +15,7 @@ describe('writeReports', () => {
   });
 
   it('writes the three reports under the run id and points latest at them', async () => {
-    const run = exampleRun();
+    const run = await exampleRun();
     const written = await writeReports(run, root);
     expect(written.dir).toBe(join(root, run.runId));
     expect(await readdir(written.dir)).toEqual(['junit.xml', 'report.html', 'report.json']);
@@ -30,8 +30,8 @@ describe('writeReports', () => {
   });
 
   it('moves latest to the newest run and leaves no temporary link behind', async () => {
-    const first = exampleRun();
-    const second = { ...exampleRun(), runId: '20260315-000000-example' };
+    const first = await exampleRun();
+    const second = { ...(await exampleRun()), runId: `${first.runId}-again` };
     await writeReports(first, root);
     await writeReports(second, root);
     expect(await readlink(join(root, 'latest'))).toBe(second.runId);
@@ -39,7 +39,7 @@ describe('writeReports', () => {
   });
 
   it('refuses a run id that would leave the reports directory', async () => {
-    await expect(writeReports({ ...exampleRun(), runId: '../escape' }, root)).rejects.toThrow(
+    await expect(writeReports({ ...(await exampleRun()), runId: '../escape' }, root)).rejects.toThrow(
       /cannot name a report directory/,
     );
   });

@@ -23,7 +23,7 @@ import { createCgroupRoot, ensureBridge, recordIptables } from './host.js';
 import { ensureImageArchives, importImage, listImages } from './images.js';
 import { writeClusterFiles } from './files.js';
 import { leftovers, teardown } from './teardown.js';
-import { runningPid, startDaemon } from './processes.js';
+import { runningBinary, runningPid, startDaemon } from './processes.js';
 import { installPackages } from './setup.js';
 
 /** Unix socket paths (plus containerd's `.ttrpc` suffix) must fit in sun_path (108 bytes). */
@@ -93,6 +93,7 @@ export class LocalProvider implements ClusterProvider {
       progress,
       options.signal,
     );
+    await this.refuseOtherBinaries(binaries);
     const images = await ensureImageArchives(cacheDir(), progress);
     try {
       await writeClusterFiles(this.layout, this.clusterName, binaries);
@@ -123,6 +124,27 @@ export class LocalProvider implements ClusterProvider {
             ExitCode.clusterStartFailed,
           );
         }
+      }
+    }
+  }
+
+  /** A running cluster of another version (or other binaries) is not silently reused. */
+  private async refuseOtherBinaries(binaries: LocalBinaries): Promise<void> {
+    const expected: Record<LocalComponent, string> = {
+      etcd: binaries.etcd,
+      containerd: binaries.containerd,
+      'kube-apiserver': binaries.kubeApiserver,
+      'kube-controller-manager': binaries.kubeControllerManager,
+      'kube-scheduler': binaries.kubeScheduler,
+      kubelet: binaries.kubelet,
+    };
+    for (const component of LOCAL_COMPONENTS) {
+      const running = await runningBinary(this.layout.pidFiles[component]);
+      if (running && running !== expected[component]) {
+        throw new UserError(
+          `Cluster ${this.clusterName} already runs ${component} from ${running}, not ${expected[component]}; take it down first (sidecar-conformance cluster down --name ${this.clusterName}).`,
+          ExitCode.clusterStartFailed,
+        );
       }
     }
   }

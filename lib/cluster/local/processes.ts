@@ -62,6 +62,12 @@ export async function runningPid(pidPath: string): Promise<number | undefined> {
   return exe.replace(/ \(deleted\)$/, '') === binary ? pid : undefined;
 }
 
+/** The binary a running daemon was started from, from its pid file; undefined when it is not running. */
+export async function runningBinary(pidPath: string): Promise<string | undefined> {
+  if (!(await runningPid(pidPath))) return undefined;
+  return ((await readFile(pidPath, 'utf8')).split('\n')[1] ?? '').trim();
+}
+
 /** SIGTERM to the daemon's process group, SIGKILL after `graceMs`; removes the pid file. */
 export async function stopDaemon(pidPath: string, graceMs = 10_000): Promise<boolean> {
   const pid = await runningPid(pidPath);

@@ -11,7 +11,7 @@ import {
   restoreIptables,
   unmountAll,
 } from './host.js';
-import { killAll, pidsMentioning, runningPid, stopDaemon } from './processes.js';
+import { killAll, pidsMentioning, runningBinary, stopDaemon } from './processes.js';
 
 /**
  * `down`: stop what `up` started and remove what it made on the host — pod containers, leftover
@@ -85,9 +85,8 @@ async function removePodContainers(
   layout: LocalClusterLayout,
   progress: (line: string) => void,
 ): Promise<void> {
-  const pid = await runningPid(layout.pidFiles.containerd);
-  if (!pid) return;
-  const binary = await readBinary(layout.pidFiles.containerd);
+  const binary = await runningBinary(layout.pidFiles.containerd);
+  if (!binary) return;
   const ctr = binary.replace(/containerd$/, 'ctr');
   if (!(await exists(ctr))) return;
   const run = (args: string[]) =>
@@ -101,10 +100,6 @@ async function removePodContainers(
   const containers = (await run(['containers', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
   for (const id of containers) await run(['containers', 'delete', id]);
   if (containers.length) progress(`removed ${containers.length} pod container(s)`);
-}
-
-async function readBinary(pidPath: string): Promise<string> {
-  return ((await readFile(pidPath, 'utf8').catch(() => '')).split('\n')[1] ?? '').trim();
 }
 
 const exists = (path: string) =>
