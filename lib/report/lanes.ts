@@ -53,7 +53,8 @@ function sameStart(start: Start, record: TimelineRecord): boolean {
     return start.restartCount === record.restartCount;
   }
   const distance = record.ns > start.ns ? record.ns - start.ns : start.ns - record.ns;
-  return distance < NS_PER_SECOND;
+  // A status startedAt and its Started event are both truncated to whole seconds: they may read 1 s apart.
+  return distance <= NS_PER_SECOND;
 }
 
 const later = (a: bigint, b: bigint): bigint => (a > b ? a : b);
