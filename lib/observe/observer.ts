@@ -8,7 +8,7 @@ import { waitFor, type WaitOptions } from '../wait.js';
 import { eventRecords } from './events.js';
 import { LineSplitter, parseLogLine } from './log-line.js';
 import { diffPod } from './pod-status.js';
-import { resilientWatch } from './watch.js';
+import { resilientWatch, type ResilientWatchOptions } from './watch.js';
 
 export interface ObserverOptions {
   kube: Kube;
@@ -41,48 +41,55 @@ export class PodObserver {
   constructor(private readonly options: ObserverOptions) {}
 
   start(): void {
-    const { kube, namespace, podName, silenceMs } = this.options;
-    const signal = this.abort.signal;
-    const onProblem = (message: string) => this.problem(message);
+    const { kube, namespace, podName } = this.options;
+    const podSelector = `metadata.name=${podName}`;
+    const eventSelector = `involvedObject.name=${podName}`;
     this.running.push(
-      resilientWatch<V1Pod>({
-        config: kube.config,
-        path: `/api/v1/namespaces/${namespace}/pods`,
-        fieldSelector: `metadata.name=${podName}`,
-        list: async () => {
-          const list = await kube.core.listNamespacedPod({
-            namespace,
-            fieldSelector: `metadata.name=${podName}`,
-          });
-          return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+      this.watch<V1Pod>(
+        'pods',
+        podSelector,
+        () => kube.core.listNamespacedPod({ namespace, fieldSelector: podSelector }),
+        {
+          onRelist: (items) => {
+            if (items.length === 0 && this.pod) this.podGone();
+          },
+          onEvent: (phase, pod) => (phase === 'DELETED' ? this.podGone(pod) : this.podSeen(pod)),
         },
-        onRelist: (items) => {
-          if (items.length === 0 && this.pod) this.podGone();
+      ),
+      this.watch<CoreV1Event>(
+        'events',
+        eventSelector,
+        () => kube.core.listNamespacedEvent({ namespace, fieldSelector: eventSelector }),
+        {
+          onEvent: (phase, event) => {
+            if (phase !== 'DELETED') this.eventSeen(event);
+          },
         },
-        onEvent: (phase, pod) => (phase === 'DELETED' ? this.podGone(pod) : this.podSeen(pod)),
-        onProblem,
-        silenceMs,
-        signal,
-      }),
-      resilientWatch<CoreV1Event>({
-        config: kube.config,
-        path: `/api/v1/namespaces/${namespace}/events`,
-        fieldSelector: `involvedObject.name=${podName}`,
-        list: async () => {
-          const list = await kube.core.listNamespacedEvent({
-            namespace,
-            fieldSelector: `involvedObject.name=${podName}`,
-          });
-          return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
-        },
-        onEvent: (phase, event) => {
-          if (phase !== 'DELETED') this.eventSeen(event);
-        },
-        onProblem,
-        silenceMs,
-        signal,
-      }),
+      ),
     );
+  }
+
+  /** One resilient watch on a collection in the scenario's namespace, narrowed by a field selector. */
+  private watch<T extends { metadata?: { resourceVersion?: string } }>(
+    resource: 'pods' | 'events',
+    fieldSelector: string,
+    list: () => Promise<{ items: T[]; metadata?: { resourceVersion?: string } }>,
+    handlers: Pick<ResilientWatchOptions<T>, 'onEvent' | 'onRelist'>,
+  ): Promise<void> {
+    const { kube, namespace, silenceMs } = this.options;
+    return resilientWatch<T>({
+      config: kube.config,
+      path: `/api/v1/namespaces/${namespace}/${resource}`,
+      fieldSelector,
+      list: async () => {
+        const listed = await list();
+        return { items: listed.items, resourceVersion: listed.metadata?.resourceVersion ?? '' };
+      },
+      ...handlers,
+      onProblem: (message) => this.problem(message),
+      silenceMs,
+      signal: this.abort.signal,
+    });
   }
 
   /** Adds a harness record (applied, delete requested) at the local clock. */
