@@ -1,5 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { poll, sleep, waitFor, WaitAbortedError, WaitTimeoutError, type Subscribe } from './wait.js';
+import {
+  poll,
+  sleep,
+  StopWaiting,
+  waitFor,
+  WaitAbortedError,
+  WaitTimeoutError,
+  type Subscribe,
+} from './wait.js';
 
 /** A change source the test fires by hand, counting subscriptions. */
 function source() {
@@ -212,5 +220,25 @@ describe('sleep', () => {
     await vi.advanceTimersByTimeAsync(10);
     await expect(sleeping).resolves.toBeUndefined();
     expect(() => controller.abort()).not.toThrow();
+  });
+});
+
+describe('StopWaiting', () => {
+  it('ends the wait at once with its cause, without waiting for the deadline', async () => {
+    const died = new Error('kube-apiserver exited while starting');
+    let checks = 0;
+    const started = Date.now();
+    await expect(
+      waitFor(
+        () => () => {},
+        () => {
+          checks++;
+          throw new StopWaiting(died);
+        },
+        { description: 'kube-apiserver', timeoutMs: 60_000 },
+      ),
+    ).rejects.toBe(died);
+    expect(checks).toBe(1);
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });

@@ -35,6 +35,14 @@ export class WaitAbortedError extends Error {
   }
 }
 
+/** Thrown by a check to end the wait at once with `cause` (e.g. the process being waited on died). */
+export class StopWaiting extends Error {
+  override readonly name = 'StopWaiting';
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** A change notification: `subscribe(onChange)` returns an unsubscribe function. */
 export type Subscribe = (onChange: () => void) => () => void;
 
@@ -78,6 +86,7 @@ export function waitFor<T>(
             const value = await check();
             if (value !== undefined) return finish(() => resolve(value));
           } catch (error) {
+            if (error instanceof StopWaiting) return finish(() => reject(error.cause));
             lastError = error;
           }
         } while (again && !settled);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 
 export interface ClientTls {
   ca?: string;
@@ -33,5 +34,14 @@ export function getOk(url: string, tls?: ClientTls, timeoutMs = 2_000): Promise<
     request.on('timeout', () => request.destroy());
     request.on('error', () => resolve(undefined));
     request.end();
+  });
+}
+
+/** Whether nothing listens on host:port yet (binds and releases it at once). */
+export function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
 }

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { cacheDir, clusterDir, defaults, PAUSE_IMAGE, TEST_IMAGE } from '../../config.js';
 import { clusterStartError, describeError, ExitCode, UserError } from '../../errors.js';
-import { poll, WaitTimeoutError } from '../../wait.js';
+import { poll, StopWaiting, WaitTimeoutError } from '../../wait.js';
 import type { ClusterProvider, ClusterStatus, UpOptions } from '../provider.js';
 import { ensureBinaries, type LocalBinaries } from './binaries.js';
 import {
@@ -18,13 +18,37 @@ import {
   type LocalClusterLayout,
   type LocalComponent,
 } from './configs.js';
-import { getOk } from './health.js';
+import { getOk, portFree } from './health.js';
 import { createCgroupRoot, ensureBridge, recordIptables } from './host.js';
 import { ensureImageArchives, importImage, listImages } from './images.js';
 import { writeClusterFiles } from './files.js';
 import { leftovers, teardown } from './teardown.js';
 import { runningBinary, runningPid, startDaemon } from './processes.js';
 import { installPackages } from './setup.js';
+
+/** The ports each component listens on, checked free before it starts so a clash is named, not guessed. */
+const PORTS_OF: Record<LocalComponent, (layout: LocalClusterLayout) => Array<[string, number]>> = {
+  etcd: (l) => [
+    ['127.0.0.1', l.ports.etcdClient],
+    ['127.0.0.1', l.ports.etcdPeer],
+  ],
+  containerd: () => [],
+  'kube-apiserver': (l) => [['127.0.0.1', l.ports.apiserver]],
+  'kube-controller-manager': (l) => [['127.0.0.1', l.ports.controllerManager]],
+  'kube-scheduler': (l) => [['127.0.0.1', l.ports.scheduler]],
+  kubelet: (l) => [
+    [l.nodeIp, l.ports.kubelet],
+    ['127.0.0.1', l.ports.kubeletHealthz],
+  ],
+};
+
+async function requirePortFree(component: string, host: string, port: number): Promise<void> {
+  if (await portFree(host, port)) return;
+  throw new UserError(
+    `Port ${port} on ${host}, which ${component} needs, is in use by another program (\`ss -ltnp 'sport = :${port}'\` shows which); stop it and run up again.`,
+    ExitCode.clusterStartFailed,
+  );
+}
 
 /** Unix socket paths (plus containerd's `.ttrpc` suffix) must fit in sun_path (108 bytes). */
 const MAX_SOCKET_PATH = 100;
@@ -170,6 +194,7 @@ export class LocalProvider implements ClusterProvider {
       healthy: () => Promise<unknown>,
     ): Promise<void> => {
       if (!(await runningPid(layout.pidFiles[name]))) {
+        for (const [host, port] of PORTS_OF[name](layout)) await requirePortFree(name, host, port);
         progress(`starting ${name}`);
         startDaemon({
           name,
@@ -261,7 +286,9 @@ export class LocalProvider implements ClusterProvider {
       await poll(
         async () => {
           if (!(await runningPid(this.layout.pidFiles[name]))) {
-            throw clusterStartError(`${name} exited while starting; see ${this.layout.logFiles[name]}.`);
+            throw new StopWaiting(
+              clusterStartError(`${name} exited while starting; see ${this.layout.logFiles[name]}.`),
+            );
           }
           return (await check()) ?? undefined;
         },
