@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { providerFor } from '../lib/cluster/providers.js';
+import { providerFor, resolveVersion } from '../lib/cluster/providers.js';
 import { describeError, UserError } from '../lib/errors.js';
 import { openSession } from '../lib/run/session.js';
 import './session-context.js';
@@ -18,10 +18,12 @@ export default async function setup(project: TestProject) {
       kubeconfig
         ? { kubeconfig, context: process.env.SIDECAR_CONTEXT, image: process.env.SIDECAR_IMAGE }
         : {
-            provider: providerFor({
-              version: process.env.SIDECAR_K8S_VERSION,
-              name: process.env.SIDECAR_CLUSTER_NAME,
-            }),
+            provider: providerFor(
+              await resolveVersion(
+                { version: process.env.SIDECAR_K8S_VERSION, name: process.env.SIDECAR_CLUSTER_NAME },
+                progress,
+              ),
+            ),
             keepCluster: process.env.SIDECAR_KEEP_CLUSTER === '1',
             image: process.env.SIDECAR_IMAGE,
           },

@@ -1,4 +1,4 @@
-import { providerFor } from '../cluster/providers.js';
+import { providerFor, resolveVersion } from '../cluster/providers.js';
 import { ExitCode, usageError } from '../errors.js';
 import { parseFlags } from './flags.js';
 import { progressPrinter } from './progress.js';
@@ -13,8 +13,8 @@ export async function clusterCommand(args: string[], signal: AbortSignal): Promi
   if (!action || !['up', 'down', 'status'].includes(action) || extra.length) {
     throw usageError('cluster needs one of up, down, status (see `sidecar-conformance cluster --help`).');
   }
-  const provider = providerFor(values);
   const progress = progressPrinter();
+  const provider = providerFor(await resolveVersion(values, progress));
   if (action === 'up') {
     const kubeconfig = await provider.up({ onProgress: progress, signal });
     process.stdout.write(`cluster ${provider.clusterName} is up\nkubeconfig: ${kubeconfig}\n`);

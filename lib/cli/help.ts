@@ -17,7 +17,8 @@ const CLUSTER_FLAGS = `Cluster selection (default: the local cluster, brought up
   --context NAME        kubeconfig context (default: its current context)
   --provider local      bring up the default cluster with this provider (default: local)
   --name NAME           local cluster name (default: ${defaults.clusterName})
-  --version V           Kubernetes version the local provider builds (default: ${defaults.kubernetesVersion})
+  --version V|latest    Kubernetes version the local provider builds (default: ${defaults.kubernetesVersion};
+                        latest = the newest release the Go module proxy serves that this Go builds)
   --keep-cluster        leave a cluster this run brought up running
   --image local|reference|REF
                         image for the Pods: local = the busybox test image (default on the local

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { access } from 'node:fs/promises';
-import { providerFor } from '../cluster/providers.js';
+import { providerFor, resolveVersion } from '../cluster/providers.js';
 import { usageError } from '../errors.js';
 import { validateImageOption, type ClusterChoice } from '../run/session.js';
 
@@ -31,7 +31,7 @@ export async function clusterChoice(flags: ClusterFlags): Promise<ClusterChoice>
   }
   if (flags.context) throw usageError('--context needs --kubeconfig.');
   return {
-    provider: providerFor(flags),
+    provider: providerFor(await resolveVersion(flags, (line) => process.stderr.write(`${line}\n`))),
     keepCluster: flags['keep-cluster'] ?? false,
     image: flags.image,
   };

@@ -1,6 +1,7 @@
 import { installPackages } from '../cluster/local/setup.js';
 import { cacheDir, defaults } from '../config.js';
 import { ensureBinaries } from '../cluster/local/binaries.js';
+import { latestKubernetesVersion } from '../cluster/local/build.js';
 import { ExitCode } from '../errors.js';
 import { parseFlags } from './flags.js';
 import { progressPrinter } from './progress.js';
@@ -13,7 +14,10 @@ export async function setupCommand(args: string[], signal: AbortSignal): Promise
   if (values.build) {
     const binaries = await ensureBinaries(
       {
-        kubernetes: values.version ?? defaults.kubernetesVersion,
+        kubernetes:
+          values.version === 'latest'
+            ? await latestKubernetesVersion(progress)
+            : (values.version ?? defaults.kubernetesVersion),
         etcd: defaults.etcdVersion,
         containerd: defaults.containerdVersion,
       },

@@ -1,5 +1,6 @@
 import { defaults } from '../config.js';
 import { usageError } from '../errors.js';
+import { latestKubernetesVersion } from './local/build.js';
 import { LocalProvider } from './local/local.js';
 import type { ClusterProvider } from './provider.js';
 
@@ -9,6 +10,15 @@ export interface ProviderOptions {
   provider?: string;
   name?: string;
   version?: string;
+}
+
+/** Resolves `--version latest` (newest release this machine's Go builds); other values pass through. */
+export async function resolveVersion(
+  options: ProviderOptions,
+  onProgress?: (line: string) => void,
+): Promise<ProviderOptions> {
+  if (options.version !== 'latest') return options;
+  return { ...options, version: await latestKubernetesVersion(onProgress) };
 }
 
 /** The provider a run brings its default cluster up with (kind and others come later). */

@@ -101,7 +101,7 @@ const exists = (path: string) =>
     () => false,
   );
 
-async function goProxyFile(module: string, version: string, suffix: 'mod' | 'info'): Promise<string> {
+export async function goProxyFile(module: string, version: string, suffix: 'mod' | 'info'): Promise<string> {
   // `go mod download -json` fetches through GOPROXY with the user's settings and caches the files.
   const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
     env: { GOFLAGS: '-mod=mod' },
@@ -289,4 +289,37 @@ async function requireGo(): Promise<void> {
 export async function releaseDate(module: string, version: string): Promise<string> {
   const info = JSON.parse(await goProxyFile(module, version, 'info')) as { Time?: string };
   return (info.Time ?? '1970-01-01T00:00:00Z').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * The newest Kubernetes release (no pre-releases) the Go module proxy serves whose go directive this
+ * machine's Go satisfies: what `--version latest` means.
+ */
+export async function latestKubernetesVersion(onProgress?: (line: string) => void): Promise<string> {
+  await requireGo();
+  const { stdout } = await execa('go', ['list', '-m', '-versions', 'k8s.io/kubernetes'], {
+    cwd: '/',
+    env: { GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
+    timeout: 120_000,
+  });
+  const releases = stdout
+    .split(/\s+/)
+    .filter((v) => /^v1\.\d+\.\d+$/.test(v))
+    .sort((a, b) => compareVersions(b, a));
+  const toolchain = (await execa('go', ['env', 'GOVERSION'])).stdout.trim();
+  for (const version of releases) {
+    const goVersion = /^go\s+(\S+)/m.exec(await goProxyFile('k8s.io/kubernetes', version, 'mod'))?.[1];
+    if (!goVersion || goSatisfies(toolchain, goVersion)) {
+      onProgress?.(`newest Kubernetes release ${toolchain} can build: ${version}`);
+      return version.slice(1);
+    }
+  }
+  throw missingDependencyError(`No Kubernetes release on the Go module proxy builds with ${toolchain}.`);
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.slice(1).split('.').map(Number);
+  const pb = b.slice(1).split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
 }
