@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
 import { runScenarios, summarize } from '../run/conformance.js';
 import { openSession, type ClusterChoice } from '../run/session.js';
@@ -38,6 +39,8 @@ export async function runJob(options: JobOptions): Promise<number> {
       screenshot: options.screenshot,
       progress,
     });
+    // The run's own log stays with its reports (component logs are in the cluster's logs/ folder).
+    await writeFile(join(paths.dir, 'progress.log'), `${progress.lines.join('\n')}\n`);
     process.stdout.write(`${summarize(run)}\nreports: ${paths.dir}\n`);
     return run.passed ? ExitCode.ok : ExitCode.scenarioFailed;
   } finally {
