@@ -1,7 +1,7 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { missingDependencyError } from '../../errors.js';
 import { containerdSpec, ensureComponent, etcdSpec, kubernetesSpec, releaseDate } from './build.js';
+import { pathExists } from '../../fs.js';
 
 /** Every binary one local cluster runs, by absolute path. */
 export interface LocalBinaries {
@@ -28,12 +28,6 @@ export interface BinaryVersions {
   containerd: string;
 }
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
 /** The minor version of `1.37.2` → 37. */
 export function minorOf(version: string): number {
   return Number(/^v?1\.(\d+)/.exec(version)?.[1] ?? NaN);
@@ -51,7 +45,7 @@ export async function ensureBinaries(
     [runc, 'runc'],
     [join(cniBinDir, 'bridge'), 'containernetworking-plugins'],
   ] as const) {
-    if (!(await exists(path))) {
+    if (!(await pathExists(path))) {
       throw missingDependencyError(
         `${path} is missing; run \`npm run setup\` (installs Debian's ${pkg}) as root.`,
       );
@@ -63,7 +57,7 @@ export async function ensureBinaries(
   const etcd = await ensureComponent(etcdSpec(versions.etcd), options);
 
   // Debian's containerd 1.6 serves kubelets up to 1.35; newer ones get containerd 2.x built here.
-  const useDebian = minorOf(v) <= 35 && (await exists('/usr/bin/containerd'));
+  const useDebian = minorOf(v) <= 35 && (await pathExists('/usr/bin/containerd'));
   let containerd: { binDir: string; built: Record<string, number> };
   if (useDebian) containerd = { binDir: '/usr/bin', built: {} };
   else containerd = await ensureComponent(containerdSpec(versions.containerd), options);
@@ -87,6 +81,6 @@ export async function ensureBinaries(
 
 /** The release date only matters when building; skip the proxy round trip when binaries exist. */
 async function cachedReleaseDate(cacheRoot: string, version: string): Promise<string> {
-  if (await exists(join(cacheRoot, 'bin', `kubernetes-${version}`, 'kubelet'))) return '';
+  if (await pathExists(join(cacheRoot, 'bin', `kubernetes-${version}`, 'kubelet'))) return '';
   return releaseDate('k8s.io/kubernetes', version);
 }

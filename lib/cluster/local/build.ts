@@ -1,11 +1,12 @@
 import { createWriteStream } from 'node:fs';
-import { access, chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { missingDependencyError, clusterStartError } from '../../errors.js';
 import { poll } from '../../wait.js';
 import { isAlive } from './processes.js';
 import { goSatisfies, kubernetesStagingVersion, wrapperGoMod } from './gomod.js';
+import { pathExists } from '../../fs.js';
 
 /**
  * Builds upstream binaries from the Go module proxy through generated wrapper modules, cached per
@@ -95,12 +96,6 @@ export function containerdSpec(version: string): ComponentSpec {
   };
 }
 
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
-
 export async function goProxyFile(module: string, version: string, suffix: 'mod' | 'info'): Promise<string> {
   // `go mod download -json` fetches through GOPROXY with the user's settings and caches the files.
   const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
@@ -158,7 +153,7 @@ async function buildMissing(
     clusterStartError(`Building ${spec.name} ${spec.version} failed at ${what}; see ${logPath}.`, cause);
 
   try {
-    if (!(await exists(join(workDir, 'go.sum')))) {
+    if (!(await pathExists(join(workDir, 'go.sum')))) {
       progress(`${spec.name} ${spec.version}: generating the wrapper module in ${workDir}`);
       const upstream = await goProxyFile(spec.module, spec.version, 'mod');
       const goVersion = /^go\s+(\S+)/m.exec(upstream)?.[1];
@@ -271,7 +266,8 @@ async function withBuildLock<T>(workDir: string, options: BuildOptions, build: (
 
 async function missingTargets(spec: ComponentSpec, binDir: string): Promise<BuildTarget[]> {
   const missing: BuildTarget[] = [];
-  for (const target of spec.targets) if (!(await exists(join(binDir, target.binary)))) missing.push(target);
+  for (const target of spec.targets)
+    if (!(await pathExists(join(binDir, target.binary)))) missing.push(target);
   return missing;
 }
 

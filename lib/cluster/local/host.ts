@@ -1,6 +1,7 @@
 import { access, mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { pathExists } from '../../fs.js';
 
 /**
  * What the local cluster changes on the host besides its own directory — cgroups, mounts, a bridge,
@@ -142,11 +143,7 @@ async function iptablesRules(): Promise<RuleSnapshot> {
 
 /** Notes the host's iptables rules before the cluster starts (kept from the first `up` until `down`). */
 export async function recordIptables(path: string): Promise<void> {
-  const exists = await access(path).then(
-    () => true,
-    () => false,
-  );
-  if (!exists) await writeFile(path, JSON.stringify(await iptablesRules()));
+  if (!(await pathExists(path))) await writeFile(path, JSON.stringify(await iptablesRules()));
 }
 
 /** Removes rules and chains that appeared since `recordIptables`; leaves every other rule alone. */

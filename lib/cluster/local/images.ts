@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -7,6 +7,7 @@ import { PAUSE_IMAGE, TEST_IMAGE } from '../../config.js';
 import { clusterStartError, missingDependencyError } from '../../errors.js';
 import { writeOciArchive, type ImageSpec } from './oci.js';
 import type { TarEntry } from './tar.js';
+import { pathExists } from '../../fs.js';
 
 /**
  * The two images a registry-less node needs, made here: the sandbox image (our own pause.c,
@@ -38,12 +39,6 @@ export const REQUIRED_APPLETS = [
 const ARCHIVE_FORMAT = '1';
 const CTR_NAMESPACE = 'k8s.io';
 const CTR_TIMEOUT_MS = 120_000;
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 /** Compiles pause.c into `<outDir>/pause` (static, stripped) and returns its path. */
 export async function buildPauseBinary(outDir: string): Promise<string> {
@@ -164,7 +159,7 @@ export async function ensureImageArchives(
     dir,
     `pause-${shortHash(ARCHIVE_FORMAT, PAUSE_IMAGE, GCC_FLAGS.join(' '), pauseSource)}.oci.tar`,
   );
-  if (!(await exists(pause))) {
+  if (!(await pathExists(pause))) {
     onProgress(`building ${PAUSE_IMAGE} from pause.c (gcc -static)`);
     const work = await mkdtemp(join(dir, 'pause-build-'));
     try {
@@ -179,7 +174,7 @@ export async function ensureImageArchives(
   const busybox = spec.entries.find((entry) => entry.path === 'bin/busybox');
   const busyboxBytes = busybox?.type === 'file' ? busybox.content : Buffer.alloc(0);
   const test = join(dir, `busybox-${shortHash(ARCHIVE_FORMAT, TEST_IMAGE, busyboxBytes)}.oci.tar`);
-  if (!(await exists(test))) {
+  if (!(await pathExists(test))) {
     onProgress(`writing ${TEST_IMAGE} from /bin/busybox`);
     await writeOciArchive(spec, test);
   }

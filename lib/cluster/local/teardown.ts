@@ -1,4 +1,4 @@
-import { access, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { LocalClusterLayout, LocalComponent } from './configs.js';
 import {
@@ -12,6 +12,7 @@ import {
   unmountAll,
 } from './host.js';
 import { killAll, pidsMentioning, runningBinary, stopDaemon } from './processes.js';
+import { pathExists } from '../../fs.js';
 
 /**
  * `down`: stop what `up` started and remove what it made on the host — pod containers, leftover
@@ -75,7 +76,7 @@ export async function leftovers(layout: LocalClusterLayout): Promise<string[]> {
   for (const mount of await mountsUnder(layout.dir)) found.push(`mount ${mount}`);
   if (await linkExists(layout.cni.bridge)) found.push(`network device ${layout.cni.bridge}`);
   for (const mount of await cgroupMounts()) {
-    if (await exists(`${mount}${layout.cgroupRoot}`)) found.push(`cgroup ${mount}${layout.cgroupRoot}`);
+    if (await pathExists(`${mount}${layout.cgroupRoot}`)) found.push(`cgroup ${mount}${layout.cgroupRoot}`);
   }
   return found;
 }
@@ -88,7 +89,7 @@ async function removePodContainers(
   const binary = await runningBinary(layout.pidFiles.containerd);
   if (!binary) return;
   const ctr = binary.replace(/containerd$/, 'ctr');
-  if (!(await exists(ctr))) return;
+  if (!(await pathExists(ctr))) return;
   const run = (args: string[]) =>
     execa(ctr, ['--address', layout.containerd.socket, '-n', 'k8s.io', ...args], {
       reject: false,
@@ -101,9 +102,3 @@ async function removePodContainers(
   for (const id of containers) await run(['containers', 'delete', id]);
   if (containers.length) progress(`removed ${containers.length} pod container(s)`);
 }
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
