@@ -218,4 +218,15 @@ describe('userPodScenario', () => {
     expect(failed(results)).toEqual(['first-sidecar stops 0 ms after second-sidecar']);
     expect(results.find((a) => !a.passed)?.measurement).toMatchObject({ value: -3059, min: 0, max: 30_000 });
   });
+
+  it('fails when a Never Pod does not complete (its last phase stays Running)', async () => {
+    const phases = exit.timeline.find({ kind: 'pod-phase' });
+    const last = phases.at(-1) as TimelineRecord;
+    const running = patchRecords(exit.timeline, bySeq(last.seq), { reason: 'Running' });
+    const results = await rules('manifests/file3-sidecar-container-exit-example.yaml', exit, running);
+    expect(failed(results)).toEqual(['Pod completes']);
+    expect(results.find((a) => a.rule === 'Pod completes')?.actual).toMatch(
+      /Running \d{2}:\d{2}:\d{2}\.\d{3}$/,
+    );
+  });
 });

@@ -165,6 +165,15 @@ describe('exit (File 3) fails when', () => {
     expect(gap.measurement?.value).toBe(2000);
   });
 
+  it('the app runs 6 s instead of 3 s', () => {
+    // Every exit moves 3 s later, so the order and the gaps stay as recorded and only the run time breaks.
+    const exits = where({ kind: ['log', 'terminated'] });
+    const results = check(jobExit, shiftRecords(timeline, exits, seconds(3)));
+    expect(failedRules(results)).toEqual(['app exits about 3000 ms after it starts']);
+    const run = expectBroken(results, 'app exits about 3000 ms after it starts', ['app']);
+    expect(run.measurement?.value).toBeGreaterThan(settings.appRunMs + 1000 + settings.shutdownToleranceMs);
+  });
+
   it('the Pod ends Failed instead of Succeeded', () => {
     const last = timeline.find({ kind: 'pod-phase' }).at(-1) as TimelineRecord;
     const results = check(jobExit, patchRecords(timeline, bySeq(last.seq), { reason: 'Failed' }));
