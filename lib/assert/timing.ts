@@ -192,11 +192,3 @@ export function firstEventWithin(
     },
   );
 }
-
-/** Time from a container's first start to its first restart (the killed instance's finishedAt), in ms. */
-export function timeToFirstRestartMs(timeline: Timeline, container: string): number | undefined {
-  const start = startOf(timeline, container, 'status');
-  const restart = timeline.first({ kind: 'restarted', container });
-  if (!start || !restart) return undefined;
-  return Math.round(nsToMs(restart.ns - start.ns));
-}

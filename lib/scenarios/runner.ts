@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { applyPod, createNamespace, deleteNamespace, deletePod } from '../apply/apply.js';
-import { loadPodManifest, substituteImage } from '../apply/manifest.js';
+import { imagesOf, loadPodManifest, substituteImage } from '../apply/manifest.js';
 import { describeError } from '../errors.js';
 import type { Kube } from '../kube/client.js';
 import { PodObserver } from '../observe/observer.js';
@@ -58,7 +58,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await createNamespace(options.kube, namespace, options.runId, scenario.name);
     namespaceCreated = true;
     observer.start();
-    progress(`applying ${scenario.manifest} in namespace ${namespace}`);
+    progress(
+      `applying ${scenario.manifest} in namespace ${namespace} (images: ${[...new Set(imagesOf(pod))].join(', ')})`,
+    );
     observer.mark('applied');
     await applyPod(options.kube, pod, namespace);
     await scenario.drive({
