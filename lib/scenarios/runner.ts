@@ -76,6 +76,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     error = describeError(caught);
     progress(`error: ${error}`);
   } finally {
+    observer.mark('observed-until');
     await observer.stop();
     if (namespaceCreated && !options.keepPod) {
       // The Pods of Files 1, 4 and 5 ignore SIGTERM (sleep as PID 1): remove them at once.

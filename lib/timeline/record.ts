@@ -28,7 +28,9 @@ export type RecordKind =
   | 'pod-not-ready'
   | 'applied'
   | 'delete-requested'
-  | 'pod-gone';
+  | 'pod-gone'
+  /** The harness stopped observing: the end of the timeline's window. */
+  | 'observed-until';
 
 export interface TimelineRecord {
   /** Order in which this run observed the record; breaks ties between same-second records. */
