@@ -49,6 +49,8 @@ function matches(record: TimelineRecord, query: RecordQuery): boolean {
 /** One ordered record of everything observed about one Pod. */
 export class Timeline {
   private readonly items: TimelineRecord[] = [];
+  /** The sorted view, kept until the next `add`: rules query the same timeline many times. */
+  private sorted: TimelineRecord[] | undefined;
   private nextSeq = 0;
 
   constructor(records: Iterable<TimelineRecord> = []) {
@@ -60,12 +62,14 @@ export class Timeline {
   add(record: Omit<TimelineRecord, 'seq'>): TimelineRecord {
     const stamped = { ...record, seq: this.nextSeq++ } as TimelineRecord;
     this.items.push(stamped);
+    this.sorted = undefined;
     return stamped;
   }
 
   /** All records ordered by time, ties by observation order. */
   get records(): TimelineRecord[] {
-    return [...this.items].sort(byTime);
+    this.sorted ??= [...this.items].sort(byTime);
+    return [...this.sorted];
   }
 
   get size(): number {

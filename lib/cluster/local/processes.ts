@@ -45,8 +45,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** The pid in a pid file, if that process still runs the binary recorded beside it. */
-export async function runningPid(pidPath: string): Promise<number | undefined> {
+/** The daemon a pid file names, if that process still runs the binary recorded beside the pid. */
+async function runningDaemon(pidPath: string): Promise<{ pid: number; binary: string } | undefined> {
   let pid: number;
   let binary: string;
   try {
@@ -59,13 +59,17 @@ export async function runningPid(pidPath: string): Promise<number | undefined> {
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
   // A recycled pid running something else is not ours.
   const exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
-  return exe.replace(/ \(deleted\)$/, '') === binary ? pid : undefined;
+  return exe.replace(/ \(deleted\)$/, '') === binary ? { pid, binary } : undefined;
 }
 
-/** The binary a running daemon was started from, from its pid file; undefined when it is not running. */
+/** The pid in a pid file, if that process still runs the binary recorded beside it. */
+export async function runningPid(pidPath: string): Promise<number | undefined> {
+  return (await runningDaemon(pidPath))?.pid;
+}
+
+/** The binary a running daemon was started from; undefined when it is not running. */
 export async function runningBinary(pidPath: string): Promise<string | undefined> {
-  if (!(await runningPid(pidPath))) return undefined;
-  return ((await readFile(pidPath, 'utf8')).split('\n')[1] ?? '').trim();
+  return (await runningDaemon(pidPath))?.binary;
 }
 
 /** SIGTERM to the daemon's process group, SIGKILL after `graceMs`; removes the pid file. */
