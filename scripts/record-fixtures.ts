@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { TimelineFixture } from '../lib/timeline/fixture.js';
+import type { TimelineFixture } from '../lib/testing/fixture.js';
 
 interface ReportScenario {
   name: string;

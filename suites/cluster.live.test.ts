@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { describe, expect, inject, test } from 'vitest';
-import { explainScenario } from '../lib/assert/explain.js';
+import { explainScenario } from '../lib/report/explain.js';
 import { LocalProvider } from '../lib/cluster/local/local.js';
 import { defaults } from '../lib/config.js';
 import { connect } from '../lib/kube/client.js';
 import { ruleSettings } from '../lib/run/settings.js';
-import { runScenario } from '../lib/scenarios/runner.js';
+import { runScenario } from '../lib/run/runner.js';
 import { basic } from '../lib/scenarios/seed.js';
 import './session-context.js';
 

@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, inject, test } from 'vitest';
-import { explainScenario } from '../lib/assert/explain.js';
-import { publishReports } from '../lib/cli/publish.js';
+import { explainScenario } from '../lib/report/explain.js';
+import { publishReports } from '../lib/report/publish.js';
 import { defaults } from '../lib/config.js';
 import { connect } from '../lib/kube/client.js';
-import { summarize } from '../lib/run/conformance.js';
+import { summarize } from '../lib/report/summary.js';
 import { ruleSettings } from '../lib/run/settings.js';
-import type { RunResult, ScenarioResult } from '../lib/scenarios/result.js';
-import { runScenario } from '../lib/scenarios/runner.js';
+import type { RunResult, ScenarioResult } from '../lib/run/result.js';
+import { runScenario } from '../lib/run/runner.js';
 import { seedScenarios } from '../lib/scenarios/seed.js';
-import { saveFixture } from '../lib/timeline/fixture.js';
+import { saveFixture } from '../lib/testing/fixture.js';
 import { formatTimeNs, nowNs, nsToMs } from '../lib/timeline/time.js';
 import './session-context.js';
 

@@ -1,4 +1,4 @@
-import type { ClusterInfo, ImageChoice } from '../lib/scenarios/result.js';
+import type { ClusterInfo, ImageChoice } from '../lib/run/result.js';
 
 /** What globalSetup hands the live suites (vitest `provide`/`inject` needs plain JSON). */
 export interface LiveSession {

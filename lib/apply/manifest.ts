@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { describeError, manifestError } from '../errors.js';
-import { podShape, type PodShape } from '../observe/pod-status.js';
+import { podShape, type PodShape } from '../timeline/pod-shape.js';
 
 export interface PodManifest {
   path: string;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPodManifest } from '../apply/manifest.js';
 import { ruleSettings } from '../run/settings.js';
 import { userPodScenario } from '../scenarios/user-pod.js';
-import { loadFixture } from '../timeline/fixture.js';
+import { loadFixture } from '../testing/fixture.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { msToNs } from '../timeline/time.js';
 import { happensBefore, type Timeline } from '../timeline/timeline.js';
@@ -15,7 +15,7 @@ import {
   shiftRecords,
   swapContainers,
   where,
-} from './mutate.js';
+} from '../testing/mutate.js';
 import { exitOf, gapBetween, readyAtEnd, readyCountIs, restartCount, startOf } from './vocabulary.js';
 
 const repo = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));

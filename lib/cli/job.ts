@@ -2,11 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ExitCode } from '../errors.js';
-import { runScenarios, summarize } from '../run/conformance.js';
+import { runScenarios } from '../run/conformance.js';
+import { summarize } from '../report/summary.js';
 import { openSession, type ClusterChoice } from '../run/session.js';
 import type { RuleSettings, Scenario } from '../scenarios/scenario.js';
 import { progressPrinter } from './progress.js';
-import { publishReports } from './publish.js';
+import { publishReports } from '../report/publish.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 

@@ -1,7 +1,7 @@
 import type { V1ContainerStatus, V1Pod, V1PodCondition } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { parseTimeNs } from '../timeline/time.js';
-import { diffPod, podShape } from './pod-status.js';
+import { diffPod } from './pod-status.js';
 
 // Successive observations of File 3's Pod (restartPolicy Never: two sidecars, an app that exits),
 // built by hand. Times are strings as a watch delivers them (JSON.parse), or Date objects as the
@@ -283,35 +283,5 @@ describe('diffPod on a liveness restart (File 4)', () => {
       ns: 9n,
       precision: 'observed',
     });
-  });
-});
-
-describe('podShape', () => {
-  it('separates sidecars, plain init containers and apps, in manifest order', () => {
-    const shape = podShape({
-      metadata: { name: 'p' },
-      spec: {
-        initContainers: [
-          { name: 'setup', image: 'x' },
-          { name: 'first-sidecar', image: 'x', restartPolicy: 'Always' },
-          { name: 'second-sidecar', image: 'x', restartPolicy: 'Always' },
-        ],
-        containers: [
-          { name: 'app', image: 'x' },
-          { name: 'helper', image: 'x' },
-        ],
-      },
-    });
-    expect(shape).toEqual({
-      name: 'p',
-      restartPolicy: 'Always',
-      sidecars: ['first-sidecar', 'second-sidecar'],
-      initContainers: ['setup'],
-      apps: ['app', 'helper'],
-    });
-  });
-
-  it('keeps the restart policy the Pod names', () => {
-    expect(podShape({ spec }).restartPolicy).toBe('Never');
   });
 });

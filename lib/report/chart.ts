@@ -1,4 +1,4 @@
-import type { ScenarioResult } from '../scenarios/result.js';
+import type { ScenarioResult } from '../run/result.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { displayTime, nsToMs } from '../timeline/time.js';
 import { drawGaps, gapBrackets } from './chart-gaps.js';

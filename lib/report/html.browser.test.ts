@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderWithChromium, type RenderedReport } from './browser.js';
-import { exampleRun } from './example-run.js';
+import { exampleRun } from '../testing/example-run.js';
 import { writeReports } from './write.js';
 
 // Renders the page in Debian's Chromium: no skip when it is missing, the failure names `npm run setup`.

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ruleSettings } from '../run/settings.js';
-import { loadFixture } from '../timeline/fixture.js';
+import { loadFixture } from '../testing/fixture.js';
 import { displayTime, formatTimeNs, nsToMs } from '../timeline/time.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { exampleRun } from './example-run.js';
+import { exampleRun } from '../testing/example-run.js';
 import { toHtml } from './html.js';
 
 const recorded = async (name: string) =>

@@ -1,5 +1,5 @@
 import type { AssertionResult } from '../assert/result.js';
-import type { RunResult, ScenarioResult } from '../scenarios/result.js';
+import type { RunResult, ScenarioResult } from '../run/result.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { displayTime } from '../timeline/time.js';
 import { formatRecord } from '../timeline/timeline.js';

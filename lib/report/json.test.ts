@@ -2,10 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { restartCount } from '../assert/vocabulary.js';
 import { ruleSettings } from '../run/settings.js';
-import { loadFixture } from '../timeline/fixture.js';
+import { loadFixture } from '../testing/fixture.js';
 import { nsToMs } from '../timeline/time.js';
 import type { Timeline } from '../timeline/timeline.js';
-import { exampleRun } from './example-run.js';
+import { exampleRun } from '../testing/example-run.js';
 import { JSON_SCHEMA_VERSION, measurementMap, toJsonReport } from './json.js';
 
 const recorded = async (name: string) =>

@@ -1,6 +1,6 @@
 import type { AssertionResult, Measurement } from '../assert/result.js';
-import type { PodShape } from '../observe/pod-status.js';
-import type { ClusterInfo, RunResult, ScenarioResult } from '../scenarios/result.js';
+import type { PodShape } from '../timeline/pod-shape.js';
+import type { ClusterInfo, RunResult, ScenarioResult } from '../run/result.js';
 import { recordToJson, type TimelineRecordJson } from '../timeline/record.js';
 
 /** Bump when a field changes meaning or disappears; adding fields keeps the version. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { swapContainers, where } from '../assert/mutate.js';
+import { swapContainers, where } from '../testing/mutate.js';
 import { ruleSettings } from '../run/settings.js';
 import { order } from '../scenarios/seed.js';
 import { formatRecord } from '../timeline/timeline.js';
-import { exampleRun } from './example-run.js';
+import { exampleRun } from '../testing/example-run.js';
 import { toJUnitXml } from './junit.js';
 
 function unescapeXml(text: string): string {

@@ -1,5 +1,5 @@
 import type { AssertionResult } from '../assert/result.js';
-import type { ClusterInfo, RunResult, ScenarioResult } from '../scenarios/result.js';
+import type { ClusterInfo, RunResult, ScenarioResult } from '../run/result.js';
 import { formatTimeNs, parseTimeNs } from '../timeline/time.js';
 import { formatSlice } from '../timeline/timeline.js';
 import { escapeAttribute, escapeText } from './escape.js';

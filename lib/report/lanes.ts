@@ -1,4 +1,4 @@
-import type { PodShape } from '../observe/pod-status.js';
+import type { PodShape } from '../timeline/pod-shape.js';
 import type { RecordKind, TimelineRecord } from '../timeline/record.js';
 
 /** Facts about the Pod as a whole; the chart draws them on its top lane. */

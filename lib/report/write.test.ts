@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readlink, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exampleRun } from './example-run.js';
+import { exampleRun } from '../testing/example-run.js';
 import { writeReports } from './write.js';
 
 describe('writeReports', () => {

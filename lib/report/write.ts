@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { RunResult } from '../scenarios/result.js';
+import type { RunResult } from '../run/result.js';
 import { toHtml } from './html.js';
 import { toJsonReport } from './json.js';
 import { toJUnitXml } from './junit.js';

@@ -1,6 +1,6 @@
 import { defaults } from '../config.js';
-import { runScenario } from '../scenarios/runner.js';
-import type { RunResult, ScenarioResult } from '../scenarios/result.js';
+import { runScenario } from './runner.js';
+import type { RunResult, ScenarioResult } from './result.js';
 import type { RuleSettings, Scenario } from '../scenarios/scenario.js';
 import { formatTimeNs, nowNs, nsToMs } from '../timeline/time.js';
 import type { Session } from './session.js';
@@ -42,29 +42,4 @@ export async function runScenarios(
     scenarios: results,
     passed: results.every((r) => r.passed),
   };
-}
-
-/** A few lines for the terminal: one per scenario, failed rules underneath. */
-export function summarize(run: RunResult): string {
-  const lines = [
-    `Kubernetes ${run.cluster.kubernetesVersion} (${run.cluster.provider} ${run.cluster.name}), image ${run.image.used}${run.image.substituted ? ` substituted for ${run.image.reference}` : ''}`,
-  ];
-  for (const scenario of run.scenarios) {
-    lines.push(
-      `${scenario.passed ? 'PASS' : 'FAIL'}  ${scenario.title}  (${(scenario.durationMs / 1000).toFixed(1)} s)`,
-    );
-    if (scenario.error) lines.push(`      error: ${scenario.error.split('\n')[0]}`);
-    for (const rule of scenario.assertions.filter((a) => !a.passed)) {
-      lines.push(`      broken: ${rule.rule}: expected ${rule.expected}, got ${rule.actual}`);
-    }
-    for (const rule of scenario.assertions.filter((a) => a.passed && a.measurement?.unit === 'ms')) {
-      lines.push(`      ${rule.rule}: ${rule.actual}`);
-    }
-  }
-  const passed = run.scenarios.filter((s) => s.passed).length;
-  lines.push(
-    `wall time ${(run.durationMs / 1000).toFixed(1)} s`,
-    `${passed} passed, ${run.scenarios.length - passed} failed`,
-  );
-  return lines.join('\n');
 }

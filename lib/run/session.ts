@@ -4,7 +4,7 @@ import type { ClusterProvider } from '../cluster/provider.js';
 import { REFERENCE_IMAGE, TEST_IMAGE } from '../config.js';
 import { usageError } from '../errors.js';
 import { checkReachable, connect, type Kube } from '../kube/client.js';
-import type { ClusterInfo, ImageChoice } from '../scenarios/result.js';
+import type { ClusterInfo, ImageChoice } from './result.js';
 
 /**
  * A run's cluster: the one the user named (kubeconfig and context), or the default one a provider

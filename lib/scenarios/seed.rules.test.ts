@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { explainAssertion } from '../assert/explain.js';
+import { explainAssertion } from '../report/explain.js';
 import {
   addRecord,
   bySeq,
@@ -10,10 +10,10 @@ import {
   shiftRecords,
   swapContainers,
   where,
-} from '../assert/mutate.js';
+} from '../testing/mutate.js';
 import type { AssertionResult } from '../assert/result.js';
 import { ruleSettings } from '../run/settings.js';
-import { loadFixture } from '../timeline/fixture.js';
+import { loadFixture } from '../testing/fixture.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { msToNs } from '../timeline/time.js';
 import type { Timeline } from '../timeline/timeline.js';

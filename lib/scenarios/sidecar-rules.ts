@@ -1,6 +1,6 @@
 import type { AssertionResult } from '../assert/result.js';
 import { exitOf, exitsBefore, gapBetween, startOrder, type GapBounds } from '../assert/vocabulary.js';
-import type { PodShape } from '../observe/pod-status.js';
+import type { PodShape } from '../timeline/pod-shape.js';
 import type { Timeline } from '../timeline/timeline.js';
 
 /**

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from './fixture.js';
+import { loadFixture } from '../testing/fixture.js';
 import { displayTime, formatTimeNs, msToNs, nsToMs, parseTimeNs } from './time.js';
 
 const SECOND = 1_000_000_000n;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadFixture } from './fixture.js';
+import { loadFixture } from '../testing/fixture.js';
 import type { TimelineRecord } from './record.js';
 import { parseTimeNs } from './time.js';
 import { formatRecord, formatSlice, Timeline } from './timeline.js';

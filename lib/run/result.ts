@@ -1,5 +1,5 @@
 import type { AssertionResult } from '../assert/result.js';
-import type { PodShape } from '../observe/pod-status.js';
+import type { PodShape } from '../timeline/pod-shape.js';
 import type { Timeline } from '../timeline/timeline.js';
 
 /** Everything one scenario produced: the timeline it observed and the rules checked over it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newRunId } from '../run/session.js';
+import { newRunId } from './session.js';
 import { namespaceFor } from './runner.js';
 
 // Kubernetes namespace names are DNS-1123 labels.

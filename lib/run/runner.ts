@@ -6,7 +6,7 @@ import type { Kube } from '../kube/client.js';
 import { PodObserver } from '../observe/observer.js';
 import { formatTimeNs, nowNs, nsToMs } from '../timeline/time.js';
 import type { ImageChoice, ScenarioResult } from './result.js';
-import type { RuleSettings, Scenario } from './scenario.js';
+import type { RuleSettings, Scenario } from '../scenarios/scenario.js';
 
 export interface RunScenarioOptions {
   kube: Kube;

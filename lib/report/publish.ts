@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describeError } from '../errors.js';
-import { renderWithChromium } from '../report/browser.js';
-import { writeReports } from '../report/write.js';
-import type { RunResult } from '../scenarios/result.js';
+import { renderWithChromium } from './browser.js';
+import { writeReports } from './write.js';
+import type { RunResult } from '../run/result.js';
 
 /** Writes the three reports and, when Chromium is there, keeps a screenshot of the HTML beside them. */
 export async function publishReports(

@@ -1,9 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { PodShape } from '../observe/pod-status.js';
-import type { ScenarioResult } from '../scenarios/result.js';
-import type { TimelineRecordJson } from './record.js';
-import { Timeline } from './timeline.js';
+import type { PodShape } from '../timeline/pod-shape.js';
+import type { ScenarioResult } from '../run/result.js';
+import type { TimelineRecordJson } from '../timeline/record.js';
+import { Timeline } from '../timeline/timeline.js';
 
 /**
  * A timeline recorded from a live run, kept small, for unit tests of the rules: they must pass on

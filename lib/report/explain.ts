@@ -1,6 +1,6 @@
-import type { ScenarioResult } from '../scenarios/result.js';
+import type { ScenarioResult } from '../run/result.js';
 import { formatSlice } from '../timeline/timeline.js';
-import type { AssertionResult } from './result.js';
+import type { AssertionResult } from '../assert/result.js';
 
 /** A broken rule as people read it: the sentence, what was expected and seen, and the records that decided it. */
 export function explainAssertion(assertion: AssertionResult): string {

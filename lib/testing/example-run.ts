@@ -5,15 +5,15 @@
  * tests need is derived, by one labelled mutation of a recorded timeline.
  */
 import { fileURLToPath } from 'node:url';
-import { bySeq, shiftRecords } from '../assert/mutate.js';
+import { bySeq, shiftRecords } from './mutate.js';
 import { LOCAL_NODE_NAME, LOCAL_PORTS } from '../cluster/local/configs/layout.js';
 import { REFERENCE_IMAGE, defaults } from '../config.js';
 import { ruleSettings } from '../run/settings.js';
-import type { RunResult, ScenarioResult } from '../scenarios/result.js';
-import { namespaceFor } from '../scenarios/runner.js';
+import type { RunResult, ScenarioResult } from '../run/result.js';
+import { namespaceFor } from '../run/runner.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { seedScenarios } from '../scenarios/seed.js';
-import { loadFixture, type TimelineFixture } from '../timeline/fixture.js';
+import { loadFixture, type TimelineFixture } from './fixture.js';
 import { formatTimeNs, msToNs, nsToMs, parseTimeNs } from '../timeline/time.js';
 import type { Timeline } from '../timeline/timeline.js';
 
