@@ -1,3 +1,4 @@
+import type { RuntimeInspector } from '../observe/runtime.js';
 /** A way to get a cluster: the local one built from source, kind, or an existing kubeconfig. */
 export interface ClusterStatus {
   name: string;
@@ -22,5 +23,7 @@ export interface ClusterProvider {
   /** Stops and removes everything `up` made. */
   down(options?: UpOptions): Promise<void>;
   status(): Promise<ClusterStatus>;
+  /** The node's container runtime, for nanosecond container times; absent where the harness cannot reach it. */
+  runtime?(): RuntimeInspector | undefined;
   kubeconfigPath(): string;
 }

@@ -5,8 +5,9 @@
  * for ordering and gaps without float rounding). `precision` says how far `ns` can be trusted:
  * container log lines carry nanoseconds from the runtime; Events and container statuses carry whole
  * seconds; some facts (a container turning ready) have no server time, only when we saw them.
+ * `runtime` records carry the container runtime's own created/started/finished times (CRI, ns).
  */
-export type RecordSource = 'event' | 'status' | 'log' | 'harness';
+export type RecordSource = 'event' | 'status' | 'log' | 'harness' | 'runtime';
 
 export type Precision = 'exact' | 'second' | 'observed';
 
@@ -50,6 +51,8 @@ export interface TimelineRecord {
   message?: string;
   restartCount?: number;
   exitCode?: number;
+  /** The container instance (CRI id without the `containerd://` prefix), when the source names one. */
+  containerId?: string;
 }
 
 /** JSON form: BigInts become decimal strings. */
