@@ -24,6 +24,8 @@ export const defaults = {
   etcdVersion: '3.6.16',
   /** containerd 2.x speaks CRI to every kubelet version; Debian's 1.6 is only used for <= 1.35. */
   containerdVersion: '2.4.2',
+  /** crictl, to read container times in ns from the node's CRI; its minor follows the default Kubernetes'. */
+  criToolsVersion: '1.37.0',
   clusterName: 'sidecar-conformance',
   /**
    * Allowed excess over the 3 s SIGTERM delay between two containers' exits. Covers the kubelet
@@ -32,19 +34,8 @@ export const defaults = {
    * 50–200 ms when the kubelet stops a container itself, 90–1160 ms after an app exits on its own.
    */
   shutdownToleranceMs: 2000,
-  /** The SIGTERM handlers in Files 2 and 3 sleep this long before exiting. */
-  sigtermDelayMs: 3000,
-  /** File 3's app sleeps this long, then exits 0. */
-  appRunMs: 3000,
   /** How long a Pod may take to reach the state a scenario waits for. */
   podTimeoutMs: 120_000,
-  /** File 4: restarts of the sidecar to observe ("restarted again and again"). */
-  livenessRestarts: 2,
-  /** File 5: observation window in probe periods (default periodSeconds is 10). */
-  readinessWindowPeriods: 3,
-  probePeriodSeconds: 10,
-  /** Kubernetes' default probe failureThreshold. */
-  livenessFailureThreshold: 3,
   /** How long `cluster up` waits for each component before naming it and its log. */
   componentTimeoutMs: 120_000,
   /** A watch that delivers nothing for this long is restarted (the API server sends bookmarks). */

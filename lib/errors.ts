@@ -11,6 +11,8 @@ export const ExitCode = {
   missingDependency: 5,
   clusterStartFailed: 6,
   notRoot: 7,
+  /** No rule broke, but some could not be decided (too-coarse times, evidence the harness could not see). */
+  undecided: 8,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -4,9 +4,9 @@ import { explainScenario } from '../lib/report/explain.js';
 import { LocalProvider } from '../lib/cluster/local/local.js';
 import { defaults } from '../lib/config.js';
 import { connect } from '../lib/kube/client.js';
-import { ruleSettings } from '../lib/run/settings.js';
+import { runSettings } from '../lib/run/settings.js';
 import { runScenario } from '../lib/run/runner.js';
-import { basic } from '../lib/scenarios/seed.js';
+import { basic } from '../lib/scenarios/seed/basic.js';
 import './session-context.js';
 
 /**
@@ -35,7 +35,7 @@ describe.skipIf(live.cluster.provider !== 'local')('local provider lifecycle', (
         kube,
         runId: `${live.runId}-lc`,
         image: live.image,
-        settings: ruleSettings(),
+        settings: runSettings(),
         watchSilenceMs: defaults.watchSilenceMs,
         root,
         signal,

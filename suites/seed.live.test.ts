@@ -5,12 +5,13 @@ import { publishReports } from '../lib/report/publish.js';
 import { defaults } from '../lib/config.js';
 import { connect } from '../lib/kube/client.js';
 import { summarize } from '../lib/report/summary.js';
-import { ruleSettings } from '../lib/run/settings.js';
-import type { RunResult, ScenarioResult } from '../lib/run/result.js';
+import { parseTolerance, runSettings } from '../lib/run/settings.js';
+import type { ScenarioResult } from '../lib/run/result.js';
 import { runScenario } from '../lib/run/runner.js';
-import { seedScenarios } from '../lib/scenarios/seed.js';
+import { assembleRun } from '../lib/run/judge.js';
+import { SCENARIOS } from '../lib/scenarios/registry.js';
 import { saveFixture } from '../lib/testing/fixture.js';
-import { formatTimeNs, nowNs, nsToMs } from '../lib/timeline/time.js';
+import { nowNs } from '../lib/timeline/time.js';
 import './session-context.js';
 
 /**
@@ -19,8 +20,8 @@ import './session-context.js';
  */
 const live = inject('liveSession');
 const kube = connect(live.kubeconfigPath, live.context);
-const settings = ruleSettings({
-  shutdownToleranceMs: Number(process.env.SIDECAR_TOLERANCE_MS ?? defaults.shutdownToleranceMs),
+const settings = runSettings({
+  shutdownToleranceMs: parseTolerance(process.env.SIDECAR_TOLERANCE_MS),
 });
 const root = resolve(import.meta.dirname, '..');
 const results: ScenarioResult[] = [];
@@ -29,7 +30,7 @@ const startedNs = nowNs();
 describe.concurrent(
   `seed scenarios on Kubernetes ${live.cluster.kubernetesVersion} (image ${live.image.used})`,
   () => {
-    for (const scenario of seedScenarios) {
+    for (const scenario of SCENARIOS) {
       test(scenario.title, async ({ signal }) => {
         const result = await runScenario(scenario, {
           kube,
@@ -59,19 +60,16 @@ describe.concurrent(
 
 afterAll(async () => {
   if (results.length === 0) return;
-  const finishedNs = nowNs();
-  const order = new Map(seedScenarios.map((s, i) => [s.name, i]));
-  const run: RunResult = {
+  const order = new Map(SCENARIOS.map((s, i) => [s.name, i]));
+  const run = assembleRun({
     runId: live.runId,
-    startedAt: formatTimeNs(startedNs),
-    finishedAt: formatTimeNs(finishedNs),
-    durationMs: Math.round(nsToMs(finishedNs - startedNs)),
     cluster: live.cluster,
     image: live.image,
-    toleranceMs: settings.shutdownToleranceMs,
+    settings,
     scenarios: results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0)),
-    passed: results.every((r) => r.passed),
-  };
+    startedNs,
+    finishedNs: nowNs(),
+  });
   const paths = await publishReports(run, resolve(root, 'reports'), {
     screenshot: true,
     progress: (line) => process.stderr.write(`${line}\n`),

@@ -1,194 +1,255 @@
 import type { TimelineRecord } from '../timeline/record.js';
 import { msToNs, nsToMs } from '../timeline/time.js';
-import { happensBefore, type Timeline } from '../timeline/timeline.js';
-import type { AssertionResult } from './result.js';
-import { at, result } from './rule.js';
+import type { Timeline } from '../timeline/timeline.js';
+import {
+  exitOf,
+  notLaterToTheSecond,
+  orderOf,
+  spanBounds,
+  startOf,
+  withinBounds,
+  type ExitOptions,
+  type StartSource,
+} from './instants.js';
+import type { AssertionResult, Measurement, Verdict } from './result.js';
+import { atFrom, result } from './rule.js';
 
-/** Rules about when things happen: start and exit order, gaps, run times, time to an Event. */
+/** Rules about when things happen: start and exit order, time between two facts, time to an Event. */
 
-export type StartSource = 'event' | 'status';
+const UNDECIDED_NOTE = 'the times are too coarse to tell the order';
 
-/** When a container (first) started, per Events (`Started`) or per container status (`startedAt`). */
-export function startOf(
-  timeline: Timeline,
-  container: string,
-  source: StartSource,
-): TimelineRecord | undefined {
-  return timeline.first({ kind: 'started', container, source });
+export interface StartsBeforeOptions {
+  first: string;
+  then: string;
+  /** Read starts from one source only; default: the runtime (ns) when the harness has it, else the status. */
+  source?: StartSource;
 }
 
 /**
- * When a container's last instance stopped. The last log line is exact (the runtime stamps it in
- * nanoseconds) and the seed's containers print just before exiting; the status `finishedAt` only
- * has whole seconds, so it is the fallback.
+ * `first` starts before `then`. With source `event` (whole seconds, and the kubelet often starts two
+ * containers within one) the rule checks what those Events can show: that `first`'s Started Event is
+ * not later than `then`'s, to the second.
  */
-export function exitOf(timeline: Timeline, container: string): TimelineRecord | undefined {
-  const lines = timeline.find({ kind: 'log', container });
-  return lines.at(-1) ?? timeline.find({ kind: 'terminated', container }).at(-1);
-}
-
-export function startsBefore(timeline: Timeline, a: string, b: string, source: StartSource): AssertionResult {
-  const sa = startOf(timeline, a, source);
-  const sb = startOf(timeline, b, source);
-  const passed = !!sa && !!sb && happensBefore(sa, sb);
-  const via = source === 'event' ? 'Started events' : 'container status';
-  return result(
-    `${a} starts before ${b} (${via})`,
-    passed,
-    `${a} started before ${b}`,
-    `${a} started ${at(sa)}, ${b} started ${at(sb)}`,
-    [a, b],
-    [sa, sb],
-  );
+export function startsBefore(timeline: Timeline, options: StartsBeforeOptions): AssertionResult {
+  const { first, then, source } = options;
+  const sa = startOf(timeline, first, source);
+  const sb = startOf(timeline, then, source);
+  const actual = `${first} started ${atFrom(sa)}, ${then} started ${atFrom(sb)}`;
+  if (source === 'event') {
+    return result({
+      rule: `${first}'s Started event is not later than ${then}'s (to the second)`,
+      verdict: !!sa && !!sb && notLaterToTheSecond(sa, sb),
+      expected: `${first} Started in the same second as ${then} or earlier`,
+      actual,
+      containers: [first, then],
+      evidence: [sa, sb],
+    });
+  }
+  const verdict: Verdict = sa && sb ? orderOf(sa, sb) : 'fail';
+  return result({
+    rule: `${first} starts before ${then}${source ? ` (${source})` : ''}`,
+    verdict,
+    expected: `${first} started before ${then}`,
+    actual: verdict === 'undecided' ? `${actual}: ${UNDECIDED_NOTE}` : actual,
+    containers: [first, then],
+    evidence: [sa, sb],
+  });
 }
 
 /** Each container starts before the next, e.g. first-sidecar → second-sidecar → app. */
-export function startOrder(timeline: Timeline, order: string[], source: StartSource): AssertionResult[] {
-  return order.slice(1).map((next, i) => startsBefore(timeline, order[i] as string, next, source));
-}
-
-export function exitsBefore(timeline: Timeline, a: string, b: string): AssertionResult {
-  const ea = exitOf(timeline, a);
-  const eb = exitOf(timeline, b);
-  const passed = !!ea && !!eb && happensBefore(ea, eb);
-  return result(
-    `${a} exits before ${b}`,
-    passed,
-    `${a} exited before ${b}`,
-    `${a} exited ${at(ea)}, ${b} exited ${at(eb)}`,
-    [a, b],
-    [ea, eb],
-  );
-}
-
-export interface GapBounds {
-  minMs: number;
-  maxMs: number;
-}
-
-/** The time from `a`'s exit to `b`'s exit lies within bounds (inclusive). */
-export function gapBetween(timeline: Timeline, a: string, b: string, bounds: GapBounds): AssertionResult {
-  const ea = exitOf(timeline, a);
-  const eb = exitOf(timeline, b);
-  const expected = `gap ≥ ${bounds.minMs} ms and ≤ ${bounds.maxMs} ms`;
-  if (!ea || !eb) {
-    return result(
-      `${b} stops ${bounds.minMs} ms after ${a}`,
-      false,
-      expected,
-      `${a} exited ${at(ea)}, ${b} exited ${at(eb)}`,
-      [a, b],
-      [ea, eb],
-    );
-  }
-  const gapNs = eb.ns - ea.ns;
-  const gapMs = Math.round(nsToMs(gapNs));
-  // Bounds are checked on the exact nanoseconds; the ms figure is for people.
-  const passed = gapNs >= msToNs(bounds.minMs) && gapNs <= msToNs(bounds.maxMs);
-  return result(
-    `${b} stops ${bounds.minMs} ms after ${a}`,
-    passed,
-    expected,
-    `${gapMs} ms (${a} ${at(ea)} → ${b} ${at(eb)})`,
-    [a, b],
-    [ea, eb],
-    { value: gapMs, unit: 'ms', min: bounds.minMs, max: bounds.maxMs },
-  );
-}
-
-/** The time from `container`'s start (container status) to its exit is about `nominalMs`, within bounds. */
-export function runsFor(
+export function startOrder(
   timeline: Timeline,
-  container: string,
-  nominalMs: number,
-  bounds: GapBounds,
-): AssertionResult {
-  const start = startOf(timeline, container, 'status');
-  const end = exitOf(timeline, container);
-  const expected = `${bounds.minMs}–${bounds.maxMs} ms from start to exit`;
-  const rule = `${container} exits about ${nominalMs} ms after it starts`;
-  if (!start || !end)
-    return result(
-      rule,
-      false,
-      expected,
-      `started ${at(start)}, exited ${at(end)}`,
-      [container],
-      [start, end],
+  options: { order: string[]; source?: StartSource },
+): AssertionResult[] {
+  const { order, source } = options;
+  return order
+    .slice(1)
+    .map((then, i) =>
+      startsBefore(timeline, { first: order[i] as string, then, ...(source ? { source } : {}) }),
     );
-  const ms = Math.round(nsToMs(end.ns - start.ns));
-  return result(
+}
+
+export interface ExitsBeforeOptions extends ExitOptions {
+  first: string;
+  then: string;
+}
+
+/** `first`'s last instance exits before `then`'s. */
+export function exitsBefore(timeline: Timeline, options: ExitsBeforeOptions): AssertionResult {
+  const { first, then } = options;
+  const ea = exitOf(timeline, first, options);
+  const eb = exitOf(timeline, then, options);
+  const verdict: Verdict = ea && eb ? orderOf(ea, eb) : 'fail';
+  const actual = `${first} exited ${atFrom(ea)}, ${then} exited ${atFrom(eb)}`;
+  return result({
+    rule: `${first} exits before ${then}`,
+    verdict,
+    expected: `${first} exited before ${then}`,
+    actual: verdict === 'undecided' ? `${actual}: ${UNDECIDED_NOTE}` : actual,
+    containers: [first, then],
+    evidence: [ea, eb],
+  });
+}
+
+export interface Bounds {
+  minMs?: number;
+  maxMs?: number;
+}
+
+/** `3000–5000 ms`, `within 30000 ms`, `at least 3000 ms`. */
+export function describeBounds(bounds: Bounds): string {
+  const { minMs, maxMs } = bounds;
+  if (minMs !== undefined && maxMs !== undefined) return `${minMs}–${maxMs} ms`;
+  if (maxMs !== undefined) return `within ${maxMs} ms`;
+  if (minMs !== undefined) return `at least ${minMs} ms`;
+  return 'any time';
+}
+
+function expectedRange(bounds: Bounds): string {
+  const parts = [
+    bounds.minMs !== undefined ? `≥ ${bounds.minMs} ms` : '',
+    bounds.maxMs !== undefined ? `≤ ${bounds.maxMs} ms` : '',
+  ].filter(Boolean);
+  return parts.join(' and ') || 'any';
+}
+
+/**
+ * The time from record `from` to record `to` lies within bounds (inclusive), checked on the exact
+ * nanoseconds; with a whole-second end the rule is undecided when the second straddles a bound.
+ */
+function spanWithin(
+  rule: string,
+  from: TimelineRecord | undefined,
+  to: TimelineRecord | undefined,
+  bounds: Bounds,
+  containers: string[],
+  missing: string,
+): AssertionResult {
+  const expected = expectedRange(bounds);
+  if (!from || !to) {
+    return result({ rule, verdict: false, expected, actual: missing, containers, evidence: [from, to] });
+  }
+  const range = spanBounds(from, to);
+  const verdict = withinBounds(range, {
+    ...(bounds.minMs !== undefined ? { minNs: msToNs(bounds.minMs) } : {}),
+    ...(bounds.maxMs !== undefined ? { maxNs: msToNs(bounds.maxMs) } : {}),
+  });
+  const ms = Math.round(nsToMs(range.point));
+  const coarse = range.hi !== range.lo;
+  const measurement: Measurement = {
+    value: ms,
+    unit: 'ms',
+    ...(bounds.minMs !== undefined ? { min: bounds.minMs } : {}),
+    ...(bounds.maxMs !== undefined ? { max: bounds.maxMs } : {}),
+  };
+  const figure = coarse
+    ? `${ms} ms, between ${Math.round(nsToMs(range.lo))} and ${Math.round(nsToMs(range.hi))} ms at whole-second precision`
+    : `${ms} ms`;
+  return result({
     rule,
-    ms >= bounds.minMs && ms <= bounds.maxMs,
+    verdict,
     expected,
-    `${ms} ms`,
-    [container],
-    [start, end],
-    {
-      value: ms,
-      unit: 'ms',
-      min: bounds.minMs,
-      max: bounds.maxMs,
-    },
+    actual: `${figure} (${from.container ?? 'Pod'} ${atFrom(from)} → ${to.container ?? 'Pod'} ${atFrom(to)})`,
+    containers,
+    evidence: [from, to],
+    measurement,
+    span: { from, to },
+  });
+}
+
+export interface StopsAfterOptions extends ExitOptions, Bounds {
+  first: string;
+  then: string;
+}
+
+/** `then` stops within bounds after `first` stopped: "second-sidecar stops 3000–5000 ms after app". */
+export function stopsAfter(timeline: Timeline, options: StopsAfterOptions): AssertionResult {
+  const { first, then } = options;
+  const ea = exitOf(timeline, first, options);
+  const eb = exitOf(timeline, then, options);
+  return spanWithin(
+    `${then} stops ${describeBounds(options)} after ${first}`,
+    ea,
+    eb,
+    options,
+    [first, then],
+    `${first} exited ${atFrom(ea)}, ${then} exited ${atFrom(eb)}`,
   );
 }
 
-/** Both containers were running at one moment: each started before the other's (last) exit. */
-export function runTogether(timeline: Timeline, a: string, b: string): AssertionResult {
-  const sa = startOf(timeline, a, 'status');
-  const sb = startOf(timeline, b, 'status');
-  const ta = timeline.first({ kind: 'terminated', container: a });
-  const tb = timeline.first({ kind: 'terminated', container: b });
-  const passed = !!sa && !!sb && (!tb || happensBefore(sa, tb)) && (!ta || happensBefore(sb, ta));
-  return result(
-    `${a} and ${b} run together`,
-    passed,
-    'both running at the same time',
-    `${a} ran ${at(sa)}–${ta ? at(ta) : 'end'}, ${b} ran ${at(sb)}–${tb ? at(tb) : 'end'}`,
-    [a, b],
-    [sa, sb, ta, tb],
+export interface RunsForOptions extends ExitOptions, Bounds {
+  container: string;
+}
+
+/** The time from the container's first start to its exit lies within bounds. */
+export function runsFor(timeline: Timeline, options: RunsForOptions): AssertionResult {
+  const { container } = options;
+  const start = startOf(timeline, container);
+  const end = exitOf(timeline, container, options);
+  return spanWithin(
+    `${container} runs ${describeBounds(options)} from start to exit`,
+    start,
+    end,
+    options,
+    [container],
+    `started ${atFrom(start)}, exited ${atFrom(end)}`,
+  );
+}
+
+export interface FirstEventWithinOptions {
+  container: string;
+  reason: string;
+  message: RegExp;
+  withinMs: number;
+}
+
+/** The first Event with this reason and message for the container comes within `withinMs` of its first start. */
+export function firstEventWithin(timeline: Timeline, options: FirstEventWithinOptions): AssertionResult {
+  const { container, reason, message, withinMs } = options;
+  const start = startOf(timeline, container);
+  const event = timeline
+    .find({ source: 'event', reason, container })
+    .find((r) => message.test(r.message ?? ''));
+  return spanWithin(
+    `the first ${reason} event of ${container} matching /${message.source}/ comes within ${withinMs} ms of its start`,
+    start,
+    event,
+    { minMs: 0, maxMs: withinMs },
+    [container],
+    `started ${atFrom(start)}, ${reason} ${atFrom(event)}`,
   );
 }
 
 /**
- * The first record matching `reason` (an Event) for the container comes within `maxMs` of the
- * container's first start: e.g. the first liveness kill within failureThreshold × period (+ slack).
+ * Both containers were running at one moment: each started before the other's first exit (an exit
+ * that never came counts as still running at the end).
  */
-export function firstEventWithin(
-  timeline: Timeline,
-  container: string,
-  reason: string,
-  message: RegExp,
-  maxMs: number,
-): AssertionResult {
-  const start = startOf(timeline, container, 'status');
-  const event = timeline
-    .find({ source: 'event', reason, container })
-    .find((r) => message.test(r.message ?? ''));
-  const rule = `first ${reason} of ${container} ("${message.source}") within ${maxMs} ms of its start`;
-  if (!start || !event) {
-    return result(
-      rule,
-      false,
-      `≤ ${maxMs} ms`,
-      `started ${at(start)}, ${reason} ${at(event)}`,
-      [container],
-      [start, event],
-    );
+export function runTogether(timeline: Timeline, options: { a: string; b: string }): AssertionResult {
+  const { a, b } = options;
+  const sa = startOf(timeline, a);
+  const sb = startOf(timeline, b);
+  const firstExit = (c: string) =>
+    timeline.first({ kind: 'terminated', container: c, source: 'runtime' }) ??
+    timeline.first({ kind: 'terminated', container: c, source: 'status' });
+  const ta = firstExit(a);
+  const tb = firstExit(b);
+  let verdict: Verdict = 'fail';
+  if (sa && sb) {
+    const aBeforeBEnds: Verdict = tb ? orderOf(sa, tb) : 'pass';
+    const bBeforeAEnds: Verdict = ta ? orderOf(sb, ta) : 'pass';
+    verdict =
+      aBeforeBEnds === 'fail' || bBeforeAEnds === 'fail'
+        ? 'fail'
+        : aBeforeBEnds === 'undecided' || bBeforeAEnds === 'undecided'
+          ? 'undecided'
+          : 'pass';
   }
-  const ms = Math.round(nsToMs(event.ns - start.ns));
-  return result(
-    rule,
-    ms >= 0 && ms <= maxMs,
-    `≤ ${maxMs} ms`,
-    `${ms} ms (started ${at(start)}, ${reason} ${at(event)})`,
-    [container],
-    [start, event],
-    {
-      value: ms,
-      unit: 'ms',
-      min: 0,
-      max: maxMs,
-    },
-  );
+  return result({
+    rule: `${a} and ${b} run together`,
+    verdict,
+    expected: 'both running at the same time',
+    actual: `${a} ran ${atFrom(sa)}–${ta ? atFrom(ta) : 'end'}, ${b} ran ${atFrom(sb)}–${tb ? atFrom(tb) : 'end'}`,
+    containers: [a, b],
+    evidence: [sa, sb, ta, tb],
+  });
 }

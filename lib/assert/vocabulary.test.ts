@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadPodManifest } from '../apply/manifest.js';
-import { ruleSettings } from '../run/settings.js';
+import { runSettings } from '../run/settings.js';
 import { userPodScenario } from '../scenarios/user-pod.js';
 import { loadFixture } from '../testing/fixture.js';
 import type { TimelineRecord } from '../timeline/record.js';
@@ -197,7 +197,7 @@ describe('startOf', () => {
 describe('userPodScenario', () => {
   const rules = async (manifest: string, fixture: typeof order, timeline: Timeline = fixture.timeline) => {
     const { path, pod } = await loadPodManifest(repo(manifest));
-    return userPodScenario(path, pod).rules(timeline, fixture.fixture.shape, ruleSettings());
+    return userPodScenario(path, pod).rules(timeline, fixture.fixture.shape, runSettings());
   };
   const failed = (results: { rule: string; passed: boolean }[]) =>
     results.filter((a) => !a.passed).map((a) => a.rule);

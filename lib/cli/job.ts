@@ -1,3 +1,4 @@
+import type { Verdict } from '../assert/result.js';
 import { fileURLToPath } from 'node:url';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -5,16 +6,23 @@ import { ExitCode } from '../errors.js';
 import { runScenarios } from '../run/conformance.js';
 import { summarize } from '../report/summary.js';
 import { openSession, type ClusterChoice } from '../run/session.js';
-import type { RuleSettings, Scenario } from '../scenarios/scenario.js';
+import type { RunSettings, Scenario } from '../scenarios/scenario.js';
 import { progressPrinter } from './progress.js';
 import { publishReports } from '../report/publish.js';
+
+/** fail → 1; undecided (no rule broke, some could not tell) → 8. */
+const EXIT_FOR: Record<Verdict, number> = {
+  pass: ExitCode.ok,
+  fail: ExitCode.scenarioFailed,
+  undecided: ExitCode.undecided,
+};
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 
 export interface JobOptions {
   choice: ClusterChoice;
   scenarios: Scenario[];
-  settings: RuleSettings;
+  settings: RunSettings;
   reportsDir?: string;
   screenshot: boolean;
   signal: AbortSignal;
@@ -43,7 +51,7 @@ export async function runJob(options: JobOptions): Promise<number> {
     // The run's own log stays with its reports (component logs are in the cluster's logs/ folder).
     await writeFile(join(paths.dir, 'progress.log'), `${progress.lines.join('\n')}\n`);
     process.stdout.write(`${summarize(run)}\nreports: ${paths.dir}\n`);
-    return run.passed ? ExitCode.ok : ExitCode.scenarioFailed;
+    return EXIT_FOR[run.verdict];
   } finally {
     await session.close();
   }

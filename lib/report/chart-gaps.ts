@@ -1,12 +1,12 @@
-import type { AssertionResult } from '../assert/result.js';
+import type { AssertionResult, Measurement, Verdict } from '../assert/result.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { displayTime } from '../timeline/time.js';
 import { HALO, group, line, text, textWidth } from './svg.js';
 
-/** A measured gap between two containers, as a bracket under the lanes. */
+/** A measured time between two records, as a bracket under the lanes. */
 export interface GapBracket {
   rule: string;
-  passed: boolean;
+  verdict: Verdict;
   label: string;
   from: TimelineRecord;
   to: TimelineRecord;
@@ -15,35 +15,31 @@ export interface GapBracket {
   detail: string;
 }
 
-/** Assertions that measured a time gap between exactly two containers and carry the records it spans. */
+function wanted(measurement: Measurement): string {
+  const { min, max } = measurement;
+  if (min !== undefined && max !== undefined) return ` (want ${min}–${max})`;
+  if (min !== undefined) return ` (want ≥ ${min})`;
+  if (max !== undefined) return ` (want ≤ ${max})`;
+  return '';
+}
+
+/** Rules that measured a time between two named records (their `span`) between two containers. */
 export function gapBrackets(assertions: AssertionResult[]): GapBracket[] {
   const brackets: GapBracket[] = [];
   for (const assertion of assertions) {
-    const { measurement, containers } = assertion;
-    if (measurement?.unit !== 'ms' || containers.length !== 2) continue;
-    const evidence = [...assertion.evidence].sort((a, b) =>
-      a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : a.seq - b.seq,
-    );
-    const from = evidence[0];
-    const to = evidence.at(-1);
-    if (!from || !to) continue;
-    const [first = '', second = ''] = containers;
-    const bounds =
-      measurement.min !== undefined && measurement.max !== undefined
-        ? ` (want ${measurement.min}–${measurement.max})`
-        : measurement.min !== undefined
-          ? ` (want ≥ ${measurement.min})`
-          : measurement.max !== undefined
-            ? ` (want ≤ ${measurement.max})`
-            : '';
+    const { measurement, span } = assertion;
+    if (measurement?.unit !== 'ms' || !span) continue;
+    const { from, to } = span;
+    if (!from.container || !to.container || from.container === to.container) continue;
+    const mark = assertion.verdict === 'pass' ? '' : assertion.verdict === 'fail' ? ' ✗' : ' ?';
     brackets.push({
       rule: assertion.rule,
-      passed: assertion.passed,
-      label: `${Math.round(measurement.value)} ms${assertion.passed ? '' : ` ✗${bounds}`}`,
+      verdict: assertion.verdict,
+      label: `${Math.round(measurement.value)} ms${mark}${assertion.verdict === 'pass' ? '' : wanted(measurement)}`,
       from,
       to,
-      fromContainer: from.container ?? first,
-      toContainer: to.container ?? second,
+      fromContainer: from.container,
+      toContainer: to.container,
       detail: `${assertion.rule}: ${assertion.actual} (expected ${assertion.expected}); ${displayTime(from.ns)} → ${displayTime(to.ns)}`,
     });
   }
@@ -60,6 +56,8 @@ export interface GapLayout {
 
 const PASS_COLOR = '#1A7F37';
 const FAIL_COLOR = '#CF222E';
+const UNDECIDED_COLOR = '#9A6700';
+const COLORS: Record<Verdict, string> = { pass: PASS_COLOR, fail: FAIL_COLOR, undecided: UNDECIDED_COLOR };
 const FONT_SIZE = 12;
 
 interface Placed {
@@ -104,7 +102,7 @@ function place(brackets: GapBracket[], layout: GapLayout): Placed[] {
 export function drawGaps(brackets: GapBracket[], layout: GapLayout): { svg: string; rows: number } {
   const placed = place(brackets, layout);
   const svg = placed.map(({ bracket, x1, x2, labelX, anchor, row }) => {
-    const color = bracket.passed ? PASS_COLOR : FAIL_COLOR;
+    const color = COLORS[bracket.verdict];
     const y = layout.top + row * layout.rowHeight + layout.rowHeight - 9;
     const connector = (x: number, container: string) => {
       const from = layout.laneCenter(container);
@@ -119,7 +117,7 @@ export function drawGaps(brackets: GapBracket[], layout: GapLayout): { svg: stri
     };
     return group(
       {
-        class: `gap ${bracket.passed ? 'gap-pass' : 'gap-fail'}`,
+        class: `gap gap-${bracket.verdict}`,
         'data-rule': bracket.rule,
         'data-from': bracket.fromContainer,
         'data-to': bracket.toContainer,

@@ -1,6 +1,6 @@
 /** The report page's only stylesheet, inlined so the file opens anywhere, offline, and prints. */
 export const REPORT_CSS = `
-:root { color-scheme: light; --fg: #1f2328; --muted: #57606a; --line: #d0d7de; --pass: #1a7f37; --fail: #cf222e; }
+:root { color-scheme: light; --fg: #1f2328; --muted: #57606a; --line: #d0d7de; --pass: #1a7f37; --fail: #cf222e; --undecided: #9a6700; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1180px; padding: 20px 24px 48px; color: var(--fg); background: #fff;
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -12,6 +12,7 @@ code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, m
   font-size: 12px; font-weight: 700; color: #fff; letter-spacing: .03em; }
 .badge.pass { background: var(--pass); }
 .badge.fail { background: var(--fail); }
+.badge.undecided { background: var(--undecided); }
 .run-facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0 0 12px; }
 .run-facts dt { color: var(--muted); }
 .run-facts dd { margin: 0; }
@@ -24,6 +25,8 @@ td.result { white-space: nowrap; font-weight: 700; }
 tr.fail td.result, td.result.fail { color: var(--fail); }
 tr.pass td.result, td.result.pass { color: var(--pass); }
 tr.fail { background: #fff5f5; }
+tr.undecided td.result { color: var(--undecided); }
+tr.undecided { background: #fff8c5; }
 tr.evidence td { background: #fff5f5; padding-top: 0; }
 tr.evidence pre { margin: 0; padding: 6px 8px; background: #fff; border: 1px solid #ffcecb; overflow-x: auto; }
 .measurements { margin: 0; padding: 0; list-style: none; }
@@ -31,7 +34,8 @@ tr.evidence pre { margin: 0; padding: 6px 8px; background: #fff; border: 1px sol
 .measurements .fail { color: var(--fail); }
 section.scenario { border: 1px solid var(--line); border-left: 6px solid var(--pass); border-radius: 6px;
   padding: 14px 16px; margin: 22px 0; }
-section.scenario.failed { border-left-color: var(--fail); }
+section.scenario.fail { border-left-color: var(--fail); }
+section.scenario.undecided { border-left-color: var(--undecided); }
 .meta { color: var(--muted); margin: 0 0 10px; }
 .chart { overflow-x: auto; border: 1px solid var(--line); border-radius: 4px; }
 .chart svg { display: block; max-width: 100%; height: auto; }

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ruleSettings } from '../run/settings.js';
+import { runSettings } from '../run/settings.js';
 import { loadFixture } from '../testing/fixture.js';
 import { displayTime, formatTimeNs, nsToMs } from '../timeline/time.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -36,7 +36,7 @@ const page = toHtml(run);
 const order = await recorded('order');
 const exit = await recorded('exit');
 const liveness = await recorded('liveness');
-const settings = ruleSettings();
+const settings = runSettings();
 const bounds = `(want ${settings.sigtermDelayMs}–${settings.sigtermDelayMs + settings.shutdownToleranceMs})`;
 
 describe('toHtml', () => {

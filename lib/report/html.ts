@@ -1,9 +1,9 @@
-import type { AssertionResult } from '../assert/result.js';
+import type { AssertionResult, Verdict } from '../assert/result.js';
 import type { RunResult, ScenarioResult } from '../run/result.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { displayTime } from '../timeline/time.js';
-import { formatRecord } from '../timeline/timeline.js';
 import { timelineChart } from './chart.js';
+import { explainAssertion, VERDICT_WORD } from './explain.js';
 import { REPORT_CSS } from './html-style.js';
 import { html, raw, type Markup } from './markup.js';
 
@@ -15,15 +15,16 @@ export const sectionId = (scenario: ScenarioResult): string =>
 
 /** Failed scenarios first, so the page opens on what needs attention; otherwise run order. */
 export function reportOrder(scenarios: ScenarioResult[]): ScenarioResult[] {
-  return [...scenarios.filter((s) => !s.passed), ...scenarios.filter((s) => s.passed)];
+  const rank: Record<Verdict, number> = { fail: 0, undecided: 1, pass: 2 };
+  return [...scenarios].sort((a, b) => rank[a.verdict] - rank[b.verdict]);
 }
 
-const badge = (passed: boolean): Markup =>
-  html`<span class="badge ${passed ? 'pass' : 'fail'}">${passed ? 'PASS' : 'FAIL'}</span>`;
+const badge = (verdict: Verdict): Markup =>
+  html`<span class="badge ${verdict}">${VERDICT_WORD[verdict]}</span>`;
 
 function header(run: RunResult): Markup {
   const { cluster, image } = run;
-  const failed = run.scenarios.filter((s) => !s.passed).length;
+  const passedCount = run.scenarios.filter((s) => s.verdict === 'pass').length;
   const node = [
     cluster.nodeName && `node ${cluster.nodeName}`,
     cluster.kubeletVersion && `kubelet ${cluster.kubeletVersion}`,
@@ -36,7 +37,7 @@ function header(run: RunResult): Markup {
       </p>`
     : '';
   return html`<header>
-    <h1>${badge(run.passed)} sidecar-conformance report</h1>
+    <h1>${badge(run.verdict)} sidecar-conformance report</h1>
     <dl class="run-facts">
       <dt>Run</dt>
       <dd class="mono">${run.runId}</dd>
@@ -44,6 +45,8 @@ function header(run: RunResult): Markup {
       <dd>${cluster.provider} — ${cluster.name} <span class="mono">(${cluster.server})</span></dd>
       <dt>Kubernetes</dt>
       <dd><strong>${cluster.kubernetesVersion}</strong>${node.length > 0 ? ` (${node.join(', ')})` : ''}</dd>
+      <dt>Container times</dt>
+      <dd data-fact="runtime-times">${cluster.runtimeTimes}</dd>
       <dt>Image used</dt>
       <dd><code>${image.used}</code>${image.substituted ? ' (substituted)' : ''}</dd>
       <dt>Reference image</dt>
@@ -53,7 +56,7 @@ function header(run: RunResult): Markup {
       <dt>Wall time</dt>
       <dd>${seconds(run.durationMs)} (${run.startedAt} → ${run.finishedAt})</dd>
       <dt>Result</dt>
-      <dd>${run.scenarios.length - failed} of ${run.scenarios.length} scenarios passed</dd>
+      <dd>${passedCount} of ${run.scenarios.length} scenarios passed</dd>
     </dl>
     ${substituted}
   </header>`;
@@ -70,10 +73,7 @@ function measurements(scenario: ScenarioResult): Markup {
   if (measured.length === 0) return html`<span class="meta">—</span>`;
   return html`<ul class="measurements">
     ${measured.map(
-      (a) =>
-        html`<li class="${a.passed ? 'pass' : 'fail'}">
-          ${a.rule}: <span class="value">${measuredValue(a)}</span>
-        </li>`,
+      (a) => html`<li class="${a.verdict}">${a.rule}: <span class="value">${measuredValue(a)}</span></li>`,
     )}
   </ul>`;
 }
@@ -81,9 +81,9 @@ function measurements(scenario: ScenarioResult): Markup {
 function summary(scenarios: ScenarioResult[]): Markup {
   const rows = scenarios.map(
     (s) =>
-      html`<tr class="${s.passed ? 'pass' : 'fail'}" data-scenario="${s.name}">
+      html`<tr class="${s.verdict}" data-scenario="${s.name}">
         <td><a href="#${sectionId(s)}">${s.title}</a><br /><span class="meta mono">${s.name}</span></td>
-        <td class="result">${s.passed ? 'PASS' : s.error !== undefined ? 'ERROR' : 'FAIL'}</td>
+        <td class="result">${s.error !== undefined ? 'ERROR' : VERDICT_WORD[s.verdict]}</td>
         <td>${seconds(s.durationMs)}</td>
         <td>${measurements(s)}</td>
       </tr>`,
@@ -106,17 +106,16 @@ function summary(scenarios: ScenarioResult[]): Markup {
 
 function assertionRows(assertion: AssertionResult): Markup {
   const measured = measuredValue(assertion);
-  const row = html`<tr class="${assertion.passed ? 'pass' : 'fail'}">
+  const row = html`<tr class="${assertion.verdict}">
     <td>${assertion.rule}</td>
     <td>${assertion.expected}</td>
     <td>${assertion.actual}</td>
     <td class="mono">${measured}</td>
-    <td class="result">${assertion.passed ? 'pass' : 'FAIL'}</td>
+    <td class="result">${assertion.verdict === 'pass' ? 'pass' : VERDICT_WORD[assertion.verdict]}</td>
   </tr>`;
-  if (assertion.passed) return row;
+  if (assertion.verdict === 'pass') return row;
   // A broken rule shows the records that broke it right under it, as in the CLI output.
-  const evidence =
-    assertion.evidence.length > 0 ? assertion.evidence.map(formatRecord).join('\n') : '(no records)';
+  const evidence = explainAssertion(assertion);
   return html`${row}
     <tr class="evidence">
       <td colspan="5"><pre>${evidence}</pre></td>
@@ -183,12 +182,12 @@ function section(scenario: ScenarioResult): Markup {
   const error =
     scenario.error !== undefined ? html`<p class="error"><strong>Error:</strong> ${scenario.error}</p>` : '';
   return html`<section
-    class="scenario ${scenario.passed ? 'passed' : 'failed'}"
+    class="scenario ${scenario.verdict}"
     id="${sectionId(scenario)}"
     data-scenario="${scenario.name}"
-    data-passed="${String(scenario.passed)}"
+    data-verdict="${scenario.verdict}"
   >
-    <h2>${badge(scenario.passed)} ${scenario.title}</h2>
+    <h2>${badge(scenario.verdict)} ${scenario.title}</h2>
     <p class="meta">
       <span class="mono">${scenario.name}</span> · namespace <span class="mono">${scenario.namespace}</span> ·
       pod <span class="mono">${scenario.podName}</span> · <span class="mono">${scenario.manifestPath}</span> ·
@@ -210,7 +209,7 @@ export function toHtml(run: RunResult): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>
-          ${run.passed ? 'PASS' : 'FAIL'} · sidecar-conformance ${run.runId} · Kubernetes
+          ${VERDICT_WORD[run.verdict]} · sidecar-conformance ${run.runId} · Kubernetes
           ${run.cluster.kubernetesVersion}
         </title>
         <style>

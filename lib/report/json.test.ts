@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { restartCount } from '../assert/vocabulary.js';
-import { ruleSettings } from '../run/settings.js';
+import { runSettings } from '../run/settings.js';
 import { loadFixture } from '../testing/fixture.js';
 import { nsToMs } from '../timeline/time.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -20,7 +20,7 @@ function recordedGapMs(timeline: Timeline, from: string, to: string): number {
 const order = await recorded('order');
 const exit = await recorded('exit');
 const liveness = await recorded('liveness');
-const settings = ruleSettings();
+const settings = runSettings();
 const gapBounds = {
   min: settings.sigtermDelayMs,
   max: settings.sigtermDelayMs + settings.shutdownToleranceMs,

@@ -1,10 +1,10 @@
-import type { AssertionResult, Measurement } from '../assert/result.js';
+import type { AssertionResult, Measurement, Verdict } from '../assert/result.js';
 import type { PodShape } from '../timeline/pod-shape.js';
 import type { ClusterInfo, RunResult, ScenarioResult } from '../run/result.js';
 import { recordToJson, type TimelineRecordJson } from '../timeline/record.js';
 
 /** Bump when a field changes meaning or disappears; adding fields keeps the version. */
-export const JSON_SCHEMA_VERSION = 1;
+export const JSON_SCHEMA_VERSION = 2;
 
 export interface MeasurementJson {
   value: number;
@@ -15,10 +15,14 @@ export interface MeasurementJson {
 
 export interface AssertionJson {
   rule: string;
+  verdict: Verdict;
+  /** verdict === 'pass', for readers of schema 1. */
   passed: boolean;
   expected: string;
   actual: string;
   measurement: MeasurementJson | null;
+  /** The two records a measured time runs between (their seq in `timeline`). */
+  span: { fromSeq: number; toSeq: number } | null;
   containers: string[];
   evidence: TimelineRecordJson[];
 }
@@ -37,6 +41,7 @@ export interface ScenarioJson {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  verdict: Verdict;
   passed: boolean;
   error: string | null;
   measurements: MeasurementMap;
@@ -45,6 +50,7 @@ export interface ScenarioJson {
 }
 
 export interface ScenarioSummaryJson {
+  verdict: Verdict;
   passed: boolean;
   error: string | null;
   durationMs: number;
@@ -57,6 +63,7 @@ export interface JsonReport {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  verdict: Verdict;
   passed: boolean;
   provider: string;
   kubernetesVersion: string;
@@ -64,8 +71,8 @@ export interface JsonReport {
   image: { reference: string; used: string; substituted: boolean };
   toleranceMs: number;
   summary: {
-    scenarios: { total: number; passed: number; failed: number; errored: number };
-    assertions: { total: number; passed: number; failed: number };
+    scenarios: { total: number; passed: number; failed: number; undecided: number; errored: number };
+    assertions: { total: number; passed: number; failed: number; undecided: number };
     byScenario: Record<string, ScenarioSummaryJson>;
   };
   scenarios: ScenarioJson[];
@@ -84,10 +91,12 @@ function measurementJson(measurement: Measurement | undefined): MeasurementJson 
 function assertionJson(assertion: AssertionResult): AssertionJson {
   return {
     rule: assertion.rule,
-    passed: assertion.passed,
+    verdict: assertion.verdict,
+    passed: assertion.verdict === 'pass',
     expected: assertion.expected,
     actual: assertion.actual,
     measurement: measurementJson(assertion.measurement),
+    span: assertion.span ? { fromSeq: assertion.span.from.seq, toSeq: assertion.span.to.seq } : null,
     containers: [...assertion.containers],
     evidence: assertion.evidence.map(recordToJson),
   };
@@ -116,7 +125,8 @@ function scenarioJson(scenario: ScenarioResult): ScenarioJson {
     startedAt: scenario.startedAt,
     finishedAt: scenario.finishedAt,
     durationMs: scenario.durationMs,
-    passed: scenario.passed,
+    verdict: scenario.verdict,
+    passed: scenario.verdict === 'pass',
     error: scenario.error ?? null,
     measurements: measurementMap(scenario),
     assertions: scenario.assertions.map(assertionJson),
@@ -129,7 +139,8 @@ function summary(run: RunResult): JsonReport['summary'] {
   const byScenario: Record<string, ScenarioSummaryJson> = {};
   for (const scenario of run.scenarios) {
     byScenario[scenario.name] = {
-      passed: scenario.passed,
+      verdict: scenario.verdict,
+      passed: scenario.verdict === 'pass',
       error: scenario.error ?? null,
       durationMs: scenario.durationMs,
       measurements: measurementMap(scenario),
@@ -138,14 +149,16 @@ function summary(run: RunResult): JsonReport['summary'] {
   return {
     scenarios: {
       total: run.scenarios.length,
-      passed: run.scenarios.filter((s) => s.passed).length,
-      failed: run.scenarios.filter((s) => !s.passed && s.error === undefined).length,
+      passed: run.scenarios.filter((s) => s.verdict === 'pass').length,
+      failed: run.scenarios.filter((s) => s.verdict === 'fail' && s.error === undefined).length,
+      undecided: run.scenarios.filter((s) => s.verdict === 'undecided').length,
       errored: run.scenarios.filter((s) => s.error !== undefined).length,
     },
     assertions: {
       total: assertions.length,
-      passed: assertions.filter((a) => a.passed).length,
-      failed: assertions.filter((a) => !a.passed).length,
+      passed: assertions.filter((a) => a.verdict === 'pass').length,
+      failed: assertions.filter((a) => a.verdict === 'fail').length,
+      undecided: assertions.filter((a) => a.verdict === 'undecided').length,
     },
     byScenario,
   };
@@ -159,7 +172,8 @@ export function toJsonReport(run: RunResult): JsonReport {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     durationMs: run.durationMs,
-    passed: run.passed,
+    verdict: run.verdict,
+    passed: run.verdict === 'pass',
     provider: run.cluster.provider,
     kubernetesVersion: run.cluster.kubernetesVersion,
     cluster: { ...run.cluster },

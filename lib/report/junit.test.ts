@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { swapContainers, where } from '../testing/mutate.js';
-import { ruleSettings } from '../run/settings.js';
+import { runSettings } from '../run/settings.js';
 import { order } from '../scenarios/seed.js';
 import { formatRecord } from '../timeline/timeline.js';
 import { exampleRun } from '../testing/example-run.js';
@@ -95,7 +95,7 @@ describe('toJUnitXml', () => {
       'second-sidecar',
       where({ kind: 'log' }),
     );
-    failing.assertions = order.rules(failing.timeline, failing.shape, ruleSettings());
+    failing.assertions = order.rules(failing.timeline, failing.shape, runSettings());
     const broken = failing.assertions.filter((a) => !a.passed);
     expect(broken).toHaveLength(2);
     const { message, details } = failureOf(testcase(toJUnitXml(twice), failing.title));
@@ -119,7 +119,7 @@ describe('toJUnitXml', () => {
     const broken = await exampleRun();
     const [first] = broken.scenarios;
     if (!first) throw new Error('the example run has no scenarios');
-    first.error = `Pod ${first.podName} in ${first.namespace} not Ready after ${ruleSettings().podTimeoutMs} ms`;
+    first.error = `Pod ${first.podName} in ${first.namespace} not Ready after ${runSettings().podTimeoutMs} ms`;
     first.passed = false;
     const out = toJUnitXml(broken);
     expectWellFormed(out);

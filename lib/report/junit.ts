@@ -3,6 +3,7 @@ import type { ClusterInfo, RunResult, ScenarioResult } from '../run/result.js';
 import { formatTimeNs, parseTimeNs } from '../timeline/time.js';
 import { formatSlice } from '../timeline/timeline.js';
 import { escapeAttribute, escapeText } from './escape.js';
+import { explainAssertion, notPassed } from './explain.js';
 
 export const SUITE_NAME = 'sidecar-conformance';
 
@@ -31,39 +32,32 @@ function attributes(values: Record<string, string | number>): string {
     .join('');
 }
 
-/** One broken rule as a reader of a CI log wants it: the sentence, the bounds, what was seen, the records. */
-export function describeBrokenRule(assertion: AssertionResult, index: number, total: number): string {
-  const evidence = assertion.evidence.length > 0 ? formatSlice(assertion.evidence) : '    (no records)';
-  return [
-    `Broken rule ${index + 1} of ${total}: ${assertion.rule}`,
-    `  expected: ${assertion.expected}`,
-    `  actual:   ${assertion.actual}`,
-    `  evidence:`,
-    evidence,
-  ].join('\n');
-}
-
-function brokenRules(scenario: ScenarioResult): AssertionResult[] {
-  return scenario.assertions.filter((a) => !a.passed);
-}
-
-function failureMessage(broken: AssertionResult[]): string {
+function failureMessage(broken: AssertionResult[], word: string): string {
   const [first] = broken;
-  if (!first) return 'scenario failed without a broken rule';
-  const more =
-    broken.length > 1 ? ` (and ${broken.length - 1} more broken rule${broken.length > 2 ? 's' : ''})` : '';
+  if (!first) return `scenario ${word} without a rule that says why`;
+  const more = broken.length > 1 ? ` (and ${broken.length - 1} more)` : '';
   return `${first.rule}: expected ${first.expected}, got ${first.actual}${more}`;
 }
 
+/**
+ * A broken rule is a <failure>, a scenario that could not run to the end an <error>; an undecided
+ * scenario (no rule broke, some could not tell) is <skipped> with a message starting "undecided:",
+ * so CI views show it apart from both.
+ */
 function outcome(scenario: ScenarioResult): string {
-  const broken = brokenRules(scenario);
-  const details = broken.map((a, i) => describeBrokenRule(a, i, broken.length)).join('\n\n');
+  const broken = notPassed(scenario);
+  const details = broken.map(explainAssertion).join('\n\n');
   if (scenario.error !== undefined) {
     const body = details ? `${scenario.error}\n\n${details}` : scenario.error;
     return `      <error${attributes({ message: scenario.error, type: 'ScenarioError' })}>${escapeText(body)}</error>\n`;
   }
-  if (scenario.passed) return '';
-  const message = failureMessage(broken);
+  if (scenario.verdict === 'pass') return '';
+  if (scenario.verdict === 'undecided') {
+    const message = `undecided: ${failureMessage(broken, 'undecided')}`;
+    return `      <skipped${attributes({ message })}>${escapeText(details)}</skipped>\n`;
+  }
+  const failedRules = broken.filter((a) => a.verdict === 'fail');
+  const message = failureMessage(failedRules, 'failed');
   return `      <failure${attributes({ message, type: 'BrokenRule' })}>${escapeText(details || message)}</failure>\n`;
 }
 
@@ -80,13 +74,13 @@ function testcase(scenario: ScenarioResult, classname: string): string {
 /** The run as JUnit XML: one test suite, one test case per scenario. */
 export function toJUnitXml(run: RunResult): string {
   const classname = clusterLabel(run.cluster);
-  const failures = run.scenarios.filter((s) => !s.passed && s.error === undefined).length;
+  const failures = run.scenarios.filter((s) => s.verdict === 'fail' && s.error === undefined).length;
   const errors = run.scenarios.filter((s) => s.error !== undefined).length;
   const counts = {
     tests: run.scenarios.length,
     failures,
     errors,
-    skipped: 0,
+    skipped: run.scenarios.filter((s) => s.verdict === 'undecided').length,
     time: seconds(run.durationMs),
   };
   const properties: Record<string, string> = {
@@ -98,6 +92,7 @@ export function toJUnitXml(run: RunResult): string {
     'image.used': run.image.used,
     'image.substituted': String(run.image.substituted),
     'shutdown.toleranceMs': String(run.toleranceMs),
+    'container.times': run.cluster.runtimeTimes,
   };
   if (run.cluster.kubeletVersion) properties['kubelet.version'] = run.cluster.kubeletVersion;
   if (run.cluster.containerRuntimeVersion)

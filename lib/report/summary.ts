@@ -1,26 +1,34 @@
 import type { RunResult } from '../run/result.js';
+import { explainAssertion, notPassed, VERDICT_WORD } from './explain.js';
 
-/** A few lines for the terminal: one per scenario, failed rules underneath. */
+const indent = (text: string, by: string) =>
+  text
+    .split('\n')
+    .map((line) => by + line)
+    .join('\n');
+
+/** The terminal's summary: one line per scenario, each rule that did not pass underneath with its records. */
 export function summarize(run: RunResult): string {
   const lines = [
     `Kubernetes ${run.cluster.kubernetesVersion} (${run.cluster.provider} ${run.cluster.name}), image ${run.image.used}${run.image.substituted ? ` substituted for ${run.image.reference}` : ''}`,
   ];
   for (const scenario of run.scenarios) {
     lines.push(
-      `${scenario.passed ? 'PASS' : 'FAIL'}  ${scenario.title}  (${(scenario.durationMs / 1000).toFixed(1)} s)`,
+      `${VERDICT_WORD[scenario.verdict].padEnd(9)} ${scenario.title}  (${(scenario.durationMs / 1000).toFixed(1)} s)`,
     );
     if (scenario.error) lines.push(`      error: ${scenario.error.split('\n')[0]}`);
-    for (const rule of scenario.assertions.filter((a) => !a.passed)) {
-      lines.push(`      broken: ${rule.rule}: expected ${rule.expected}, got ${rule.actual}`);
-    }
-    for (const rule of scenario.assertions.filter((a) => a.passed && a.measurement?.unit === 'ms')) {
+    for (const rule of notPassed(scenario)) lines.push(indent(explainAssertion(rule), '      '));
+    for (const rule of scenario.assertions.filter(
+      (a) => a.verdict === 'pass' && a.measurement?.unit === 'ms',
+    )) {
       lines.push(`      ${rule.rule}: ${rule.actual}`);
     }
   }
-  const passed = run.scenarios.filter((s) => s.passed).length;
+  const count = (verdict: string) => run.scenarios.filter((s) => s.verdict === verdict).length;
+  const undecided = count('undecided');
   lines.push(
     `wall time ${(run.durationMs / 1000).toFixed(1)} s`,
-    `${passed} passed, ${run.scenarios.length - passed} failed`,
+    `${count('pass')} passed, ${count('fail')} failed${undecided ? `, ${undecided} undecided` : ''}`,
   );
   return lines.join('\n');
 }

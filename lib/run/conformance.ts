@@ -1,8 +1,9 @@
 import { defaults } from '../config.js';
 import { runScenario } from './runner.js';
 import type { RunResult, ScenarioResult } from './result.js';
-import type { RuleSettings, Scenario } from '../scenarios/scenario.js';
-import { formatTimeNs, nowNs, nsToMs } from '../timeline/time.js';
+import type { RunSettings, Scenario } from '../scenarios/scenario.js';
+import { nowNs } from '../timeline/time.js';
+import { assembleRun } from './judge.js';
 import type { Session } from './session.js';
 
 /**
@@ -12,7 +13,7 @@ import type { Session } from './session.js';
 export async function runScenarios(
   session: Session,
   scenarios: Scenario[],
-  settings: RuleSettings,
+  settings: RunSettings,
   options: { root: string; signal: AbortSignal; progress: (line: string) => void },
 ): Promise<RunResult> {
   const startedNs = nowNs();
@@ -22,6 +23,7 @@ export async function runScenarios(
         kube: session.kube,
         runId: session.runId,
         image: session.image,
+        runtime: session.runtime,
         settings,
         watchSilenceMs: defaults.watchSilenceMs,
         root: options.root,
@@ -30,16 +32,13 @@ export async function runScenarios(
       }),
     ),
   );
-  const finishedNs = nowNs();
-  return {
+  return assembleRun({
     runId: session.runId,
-    startedAt: formatTimeNs(startedNs),
-    finishedAt: formatTimeNs(finishedNs),
-    durationMs: Math.round(nsToMs(finishedNs - startedNs)),
     cluster: session.cluster,
     image: session.image,
-    toleranceMs: settings.shutdownToleranceMs,
+    settings,
     scenarios: results,
-    passed: results.every((r) => r.passed),
-  };
+    startedNs,
+    finishedNs: nowNs(),
+  });
 }

@@ -1,4 +1,4 @@
-import type { AssertionResult } from '../assert/result.js';
+import type { AssertionResult, Verdict } from '../assert/result.js';
 import type { PodShape } from '../timeline/pod-shape.js';
 import type { Timeline } from '../timeline/timeline.js';
 
@@ -18,10 +18,15 @@ export interface ScenarioResult {
   durationMs: number;
   timeline: Timeline;
   assertions: AssertionResult[];
-  passed: boolean;
+  /** fail if a rule broke or the scenario could not run to the end; undecided if some rule could not tell. */
+  verdict: Verdict;
   /** Set when the scenario could not run to the end (timeout, API error), besides failed rules. */
   error?: string;
 }
+
+/** What reports say when the harness cannot read times from the node's container runtime. */
+export const NO_RUNTIME_TIMES =
+  "none: the harness cannot reach this cluster's container runtime; container times are whole seconds from the API server";
 
 export interface ClusterInfo {
   /** `local`, `kubeconfig`, … */
@@ -33,6 +38,8 @@ export interface ClusterInfo {
   nodeName?: string;
   kubeletVersion?: string;
   containerRuntimeVersion?: string;
+  /** Where container times come from: the runtime inspector's `source`, or why there is none. */
+  runtimeTimes: string;
 }
 
 export interface ImageChoice {
@@ -53,5 +60,5 @@ export interface RunResult {
   /** Shutdown-gap tolerance above the expected delay, in ms. */
   toleranceMs: number;
   scenarios: ScenarioResult[];
-  passed: boolean;
+  verdict: Verdict;
 }

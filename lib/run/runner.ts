@@ -4,20 +4,24 @@ import { imagesOf, loadPodManifest, substituteImage } from '../apply/manifest.js
 import { describeError } from '../errors.js';
 import type { Kube } from '../kube/client.js';
 import { PodObserver } from '../observe/observer.js';
-import { formatTimeNs, nowNs, nsToMs } from '../timeline/time.js';
+import type { RuntimeInspector } from '../observe/runtime.js';
+import { nowNs } from '../timeline/time.js';
+import { judgeScenario } from './judge.js';
 import type { ImageChoice, ScenarioResult } from './result.js';
-import type { RuleSettings, Scenario } from '../scenarios/scenario.js';
+import type { RunSettings, Scenario } from '../scenarios/scenario.js';
 
 export interface RunScenarioOptions {
   kube: Kube;
   runId: string;
   image: ImageChoice;
-  settings: RuleSettings;
+  settings: RunSettings;
   watchSilenceMs: number;
   /** Repository root the scenario's manifest path is relative to. */
   root: string;
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** The node's container runtime, for nanosecond container times (the session's, when it has one). */
+  runtime?: RuntimeInspector;
   /** Leave the namespace and Pod running (the lifecycle test takes the whole cluster down instead). */
   keepPod?: boolean;
 }
@@ -49,6 +53,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     namespace,
     podName,
     silenceMs: options.watchSilenceMs,
+    runtime: options.runtime,
     onProblem: (message) => progress(`note: ${message}`),
   });
 
@@ -87,21 +92,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     }
   }
 
-  const assertions = scenario.rules(observer.timeline, manifest.shape, options.settings);
-  const finishedNs = nowNs();
-  return {
-    name: scenario.name,
-    title: scenario.title,
-    manifestPath: scenario.manifest,
+  return judgeScenario(scenario, {
     namespace,
     podName,
     shape: manifest.shape,
-    startedAt: formatTimeNs(startedNs),
-    finishedAt: formatTimeNs(finishedNs),
-    durationMs: Math.round(nsToMs(finishedNs - startedNs)),
     timeline: observer.timeline,
-    assertions,
-    passed: !error && assertions.every((a) => a.passed),
-    ...(error ? { error } : {}),
-  };
+    startedNs,
+    finishedNs: nowNs(),
+    settings: options.settings,
+    ...(error !== undefined ? { error } : {}),
+  });
 }

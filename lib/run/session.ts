@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { V1Node } from '@kubernetes/client-node';
 import type { ClusterProvider } from '../cluster/provider.js';
+import type { RuntimeInspector } from '../observe/runtime.js';
 import { REFERENCE_IMAGE, TEST_IMAGE } from '../config.js';
 import { usageError } from '../errors.js';
 import { checkReachable, connect, type Kube } from '../kube/client.js';
-import type { ClusterInfo, ImageChoice } from './result.js';
+import { NO_RUNTIME_TIMES, type ClusterInfo, type ImageChoice } from './result.js';
 
 /**
  * A run's cluster: the one the user named (kubeconfig and context), or the default one a provider
@@ -27,6 +28,8 @@ export interface Session {
   kube: Kube;
   cluster: ClusterInfo;
   image: ImageChoice;
+  /** The node's container runtime, when the provider can reach it (the local cluster); not for --kubeconfig. */
+  runtime?: RuntimeInspector;
   /** Takes down what this session brought up. */
   close(): Promise<void>;
 }
@@ -74,6 +77,7 @@ export async function openSession(
   let providerName: string;
   let clusterName: string;
   let broughtUp = false;
+  let runtime: RuntimeInspector | undefined;
   if (choice.kubeconfig) {
     kubeconfigPath = choice.kubeconfig;
     providerName = 'kubeconfig';
@@ -86,6 +90,7 @@ export async function openSession(
     const before = await provider.status();
     kubeconfigPath = await provider.up({ onProgress: progress, signal });
     broughtUp = !before.running;
+    runtime = provider.runtime?.();
   }
   const close = async () => {
     if (broughtUp && !choice.keepCluster && choice.provider) {
@@ -106,8 +111,10 @@ export async function openSession(
         server: kube.server,
         kubernetesVersion: version,
         ...nodeInfo(nodes.items),
+        runtimeTimes: runtime?.source ?? NO_RUNTIME_TIMES,
       },
       image: chooseImage(choice.image, providerName),
+      ...(runtime ? { runtime } : {}),
       close,
     };
   } catch (error) {

@@ -1,15 +1,21 @@
 import { defaults } from '../config.js';
-import type { RuleSettings } from '../scenarios/scenario.js';
+import { usageError } from '../errors.js';
+import type { RunSettings } from '../scenarios/scenario.js';
 
-export function ruleSettings(overrides: Partial<RuleSettings> = {}): RuleSettings {
+export function runSettings(overrides: Partial<RunSettings> = {}): RunSettings {
   return {
     shutdownToleranceMs: defaults.shutdownToleranceMs,
-    sigtermDelayMs: defaults.sigtermDelayMs,
-    appRunMs: defaults.appRunMs,
-    livenessRestarts: defaults.livenessRestarts,
-    livenessKillWithinMs: (defaults.livenessFailureThreshold + 1) * defaults.probePeriodSeconds * 1000,
-    readinessWindowMs: defaults.readinessWindowPeriods * defaults.probePeriodSeconds * 1000,
     podTimeoutMs: defaults.podTimeoutMs,
     ...overrides,
   };
+}
+
+/** `--tolerance` / `SIDECAR_TOLERANCE_MS`: milliseconds, 0 to 60000; anything else is a usage error. */
+export function parseTolerance(value: string | undefined): number {
+  if (value === undefined) return defaults.shutdownToleranceMs;
+  const ms = Number(value);
+  if (!Number.isFinite(ms) || ms < 0 || ms > 60_000) {
+    throw usageError(`--tolerance ${value} is not a number of milliseconds between 0 and 60000.`);
+  }
+  return ms;
 }

@@ -8,23 +8,27 @@ const allStatuses = (context: DriveContext) => [
   ...(context.observer.pod?.status?.containerStatuses ?? []),
 ];
 
-/** Every container running (and, when asked, exactly `ready` of them ready). */
+/**
+ * Waits until the named containers are running (and, for `ready`, ready too); the wait's
+ * description names the containers, and a timeout names the ones still missing.
+ */
 export async function waitRunning(
   context: DriveContext,
-  expectedContainers: number,
-  ready?: number,
+  want: { running?: string[]; ready?: string[] },
 ): Promise<void> {
-  context.progress(`${context.podName}: waiting for ${expectedContainers} containers running`);
+  const running = [...new Set([...(want.running ?? []), ...(want.ready ?? [])])];
+  const ready = want.ready ?? [];
+  const what = `${running.join(', ')} running${ready.length ? `, ${ready.join(', ')} ready` : ''}`;
+  context.progress(`${context.podName}: waiting for ${what}`);
   await context.observer.waitFor(
     () => {
-      const statuses = allStatuses(context);
-      const running = statuses.filter((s) => s.state?.running);
-      if (running.length < expectedContainers) return undefined;
-      if (ready !== undefined && statuses.filter((s) => s.ready).length !== ready) return undefined;
-      return true;
+      const statuses = new Map(allStatuses(context).map((s) => [s.name, s]));
+      const notRunning = running.filter((name) => !statuses.get(name)?.state?.running);
+      const notReady = ready.filter((name) => !statuses.get(name)?.ready);
+      return notRunning.length === 0 && notReady.length === 0 ? true : undefined;
     },
     {
-      description: `${expectedContainers} containers of ${context.namespace}/${context.podName} running${ready !== undefined ? ` with ${ready} ready` : ''}`,
+      description: `${what} in ${context.namespace}/${context.podName}`,
       timeoutMs: context.settings.podTimeoutMs,
       signal: context.signal,
     },

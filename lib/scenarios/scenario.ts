@@ -1,18 +1,18 @@
+import type { V1Pod } from '@kubernetes/client-node';
 import type { AssertionResult } from '../assert/result.js';
-import type { PodShape } from '../timeline/pod-shape.js';
-import type { PodObserver } from '../observe/observer.js';
 import type { Kube } from '../kube/client.js';
+import type { PodObserver } from '../observe/observer.js';
+import type { PodShape } from '../timeline/pod-shape.js';
 import type { Timeline } from '../timeline/timeline.js';
 
-/** Tunables the rules read; defaults in lib/config.ts, overridden by flags. */
-export interface RuleSettings {
+/**
+ * Knobs that cut across scenarios (defaults in lib/config.ts, overridden by flags). A scenario's own
+ * constants (a SIGTERM delay, a probe period) live in its own file.
+ */
+export interface RunSettings {
+  /** Allowed excess over an expected delay between two containers' exits. */
   shutdownToleranceMs: number;
-  sigtermDelayMs: number;
-  appRunMs: number;
-  livenessRestarts: number;
-  /** File 4: the first liveness kill comes within this long of the sidecar's start. */
-  livenessKillWithinMs: number;
-  readinessWindowMs: number;
+  /** How long a Pod may take to reach the state a scenario waits for. */
   podTimeoutMs: number;
 }
 
@@ -21,19 +21,26 @@ export interface DriveContext {
   namespace: string;
   podName: string;
   observer: PodObserver;
-  settings: RuleSettings;
+  settings: RunSettings;
   signal: AbortSignal;
   progress: (line: string) => void;
 }
 
-/** One behaviour to prove: how to drive the Pod, then the rules its timeline must satisfy. */
+/** Which set a scenario belongs to (`--suite`). */
+export type Suite = 'seed' | 'upstream' | 'check';
+
+/** One behaviour to prove: the Pod, how to drive it, then the rules its timeline must satisfy. */
 export interface Scenario {
   /** Short id used in namespaces and `--only`, e.g. `order`. */
   name: string;
+  suite: Suite;
+  /** One line: what the scenario proves. */
   title: string;
   /** Manifest path relative to the repository root. */
   manifest: string;
+  /** The Pod to apply when it is not read from `manifest` as it stands (a workload's Pod template). */
+  pod?: V1Pod;
   /** Waits for the states the rules need (Ready, restarts, deletion, completion). */
   drive(context: DriveContext): Promise<void>;
-  rules(timeline: Timeline, shape: PodShape, settings: RuleSettings): AssertionResult[];
+  rules(timeline: Timeline, shape: PodShape, settings: RunSettings): AssertionResult[];
 }

@@ -12,7 +12,7 @@ import {
   where,
 } from '../testing/mutate.js';
 import type { AssertionResult } from '../assert/result.js';
-import { ruleSettings } from '../run/settings.js';
+import { runSettings } from '../run/settings.js';
 import { loadFixture } from '../testing/fixture.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { msToNs } from '../timeline/time.js';
@@ -31,7 +31,7 @@ const fixtures = {
   readiness: await recorded('readiness'),
 };
 
-const settings = ruleSettings();
+const settings = runSettings();
 /** The seed's sidecars sleep 3 s after SIGTERM (manifests/file2, file3). */
 const gapBounds = {
   min: settings.sigtermDelayMs,

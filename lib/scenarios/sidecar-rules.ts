@@ -1,5 +1,7 @@
 import type { AssertionResult } from '../assert/result.js';
-import { exitOf, exitsBefore, gapBetween, startOrder, type GapBounds } from '../assert/vocabulary.js';
+import type { ExitOptions } from '../assert/instants.js';
+import { exitOf } from '../assert/instants.js';
+import { exitsBefore, startOrder, stopsAfter, type Bounds } from '../assert/vocabulary.js';
 import type { PodShape } from '../timeline/pod-shape.js';
 import type { Timeline } from '../timeline/timeline.js';
 
@@ -8,42 +10,43 @@ import type { Timeline } from '../timeline/timeline.js';
  * and by `check` on any user's Pod.
  */
 
-/** Sidecars start in manifest order, before the app, per Events and per container status (which must agree). */
+/** Sidecars then apps, in manifest order (kubectl's READY counts these). */
+export const allContainers = (shape: PodShape): string[] => [...shape.sidecars, ...shape.apps];
+
+/**
+ * Sidecars start in manifest order, before every app: by the best times the harness has (the
+ * runtime's nanoseconds, else the status's seconds), and per the Started Events, which must not
+ * contradict that order to the second.
+ */
 export function sidecarStartRules(timeline: Timeline, shape: PodShape): AssertionResult[] {
-  const order = [...shape.sidecars, ...shape.apps.slice(0, 1)];
-  const extraApps = shape.apps.slice(1).map((app) => [shape.sidecars.at(-1) as string, app]);
-  const rules: AssertionResult[] = [];
-  for (const source of ['event', 'status'] as const) {
-    rules.push(...startOrder(timeline, order, source));
-    for (const pair of extraApps) rules.push(...startOrder(timeline, pair, source));
-  }
-  return rules;
+  const chains = [[...shape.sidecars, ...shape.apps.slice(0, 1)]];
+  const last = shape.sidecars.at(-1);
+  if (last) for (const app of shape.apps.slice(1)) chains.push([last, app]);
+  return [undefined, 'event' as const].flatMap((source) =>
+    chains.flatMap((order) => startOrder(timeline, { order, ...(source ? { source } : {}) })),
+  );
 }
 
 /**
- * On shutdown the apps stop first, then the sidecars in reverse manifest order. `gapFor(sidecar)`
- * gives the bounds for the gap between the previous container's exit and this sidecar's exit.
+ * On shutdown the apps stop first, then the sidecars in reverse manifest order, each within `gap`
+ * of the container before it (the first sidecar is measured from the app that exited last).
  */
 export function reverseShutdownRules(
   timeline: Timeline,
   shape: PodShape,
-  gapFor: (sidecar: string) => GapBounds,
+  gap: Bounds & ExitOptions,
 ): AssertionResult[] {
   const reversed = [...shape.sidecars].reverse();
-  // The first sidecar stop is measured from the app that exited last.
-  const exitNs = (app: string) => exitOf(timeline, app)?.ns ?? -1n;
+  const exitNs = (app: string) => exitOf(timeline, app, gap)?.ns ?? -1n;
   const lastApp = shape.apps.reduce((latest, app) => (exitNs(app) > exitNs(latest) ? app : latest));
   const rules: AssertionResult[] = [];
-  for (const app of shape.apps) rules.push(exitsBefore(timeline, app, reversed[0] as string));
+  const firstSidecar = reversed[0];
+  if (!firstSidecar) return rules;
+  for (const app of shape.apps) rules.push(exitsBefore(timeline, { first: app, then: firstSidecar, ...gap }));
   let previous = lastApp;
   for (const sidecar of reversed) {
-    rules.push(gapBetween(timeline, previous, sidecar, gapFor(sidecar)));
+    rules.push(stopsAfter(timeline, { first: previous, then: sidecar, ...gap }));
     previous = sidecar;
   }
   return rules;
-}
-
-/** Bounds for the seed's sidecars: exactly their SIGTERM delay, plus the tolerance. */
-export function delayBounds(delayMs: number, toleranceMs: number): GapBounds {
-  return { minMs: delayMs, maxMs: delayMs + toleranceMs };
 }

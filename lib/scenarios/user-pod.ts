@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { podCompletes } from '../assert/vocabulary.js';
 import { deleteAndWaitGone, waitCompleted, waitRunning } from './drive.js';
 import type { Scenario } from './scenario.js';
+import { podShape } from '../timeline/pod-shape.js';
 import { reverseShutdownRules, sidecarStartRules } from './sidecar-rules.js';
 
 /**
@@ -14,25 +15,24 @@ export function userPodScenario(manifestPath: string, pod: V1Pod): Scenario {
   const restartPolicy = pod.spec?.restartPolicy ?? 'Always';
   const runsToCompletion = restartPolicy !== 'Always';
   const graceMs = (pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
-  const containers =
-    (pod.spec?.initContainers?.filter((c) => c.restartPolicy === 'Always').length ?? 0) +
-    (pod.spec?.containers?.length ?? 0);
+  const { sidecars, apps } = podShape(pod);
   return {
     name: 'check',
+    suite: 'check',
     title: `${pod.metadata?.name}: sidecars start in order; ${runsToCompletion ? 'after the app exits, sidecars stop in reverse order and the Pod completes' : 'on delete, the app stops first and sidecars in reverse order'}`,
     manifest: manifestPath,
     async drive(context) {
       if (runsToCompletion) {
         await waitCompleted(context);
       } else {
-        await waitRunning(context, containers);
+        await waitRunning(context, { running: [...sidecars, ...apps] });
         await deleteAndWaitGone(context);
       }
     },
     rules(timeline, shape) {
       return [
         ...sidecarStartRules(timeline, shape),
-        ...reverseShutdownRules(timeline, shape, () => ({ minMs: 0, maxMs: graceMs })),
+        ...reverseShutdownRules(timeline, shape, { minMs: 0, maxMs: graceMs }),
         ...(runsToCompletion ? [podCompletes(timeline)] : []),
       ];
     },

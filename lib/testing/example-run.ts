@@ -5,14 +5,16 @@
  * tests need is derived, by one labelled mutation of a recorded timeline.
  */
 import { fileURLToPath } from 'node:url';
+import { exitOf } from '../assert/instants.js';
 import { bySeq, shiftRecords } from './mutate.js';
 import { LOCAL_NODE_NAME, LOCAL_PORTS } from '../cluster/local/configs/layout.js';
 import { REFERENCE_IMAGE, defaults } from '../config.js';
-import { ruleSettings } from '../run/settings.js';
+import { runSettings } from '../run/settings.js';
 import type { RunResult, ScenarioResult } from '../run/result.js';
 import { namespaceFor } from '../run/runner.js';
 import type { Scenario } from '../scenarios/scenario.js';
-import { seedScenarios } from '../scenarios/seed.js';
+import { SCENARIOS } from '../scenarios/registry.js';
+import { assembleRun, judgeScenario } from '../run/judge.js';
 import { loadFixture, type TimelineFixture } from './fixture.js';
 import { formatTimeNs, msToNs, nsToMs, parseTimeNs } from '../timeline/time.js';
 import type { Timeline } from '../timeline/timeline.js';
@@ -21,15 +23,15 @@ import type { Timeline } from '../timeline/timeline.js';
 const MUTATED_GAP_MS = 2000;
 
 /**
- * Recorded timeline, mutated: first-sidecar's last log line (its exact exit) moved to MUTATED_GAP_MS
+ * Recorded timeline, mutated: first-sidecar's exit (as the rules read it) moved to MUTATED_GAP_MS
  * after second-sidecar's. Everything else is as recorded.
  */
 function shortenSidecarGap(timeline: Timeline): Timeline {
-  const lastLog = (container: string) => timeline.find({ kind: 'log', container }).at(-1);
-  const first = lastLog('first-sidecar');
-  const second = lastLog('second-sidecar');
+  const exit = (container: string) => exitOf(timeline, container, { announcedByLastLogLine: true });
+  const first = exit('first-sidecar');
+  const second = exit('second-sidecar');
   if (!first || !second)
-    throw new Error('fixtures/order.json has no log line of first-sidecar or second-sidecar');
+    throw new Error('fixtures/order.json has no exit of first-sidecar or second-sidecar');
   const target = second.ns + msToNs(MUTATED_GAP_MS);
   return shiftRecords(timeline, bySeq(first.seq), target - first.ns);
 }
@@ -44,23 +46,16 @@ const MUTATIONS: Record<string, { label: string; mutate: (timeline: Timeline) =>
 
 function scenarioResult(scenario: Scenario, fixture: TimelineFixture, timeline: Timeline): ScenarioResult {
   const { records } = timeline;
-  const startNs = records[0]?.ns ?? 0n;
-  const endNs = records.at(-1)?.ns ?? startNs;
-  const assertions = scenario.rules(timeline, fixture.shape, ruleSettings());
-  return {
-    name: scenario.name,
-    title: scenario.title,
-    manifestPath: scenario.manifest,
+  const startedNs = records[0]?.ns ?? 0n;
+  return judgeScenario(scenario, {
     namespace: namespaceFor(scenario.name, fixture.recordedFrom.runId),
     podName: fixture.shape.name,
     shape: fixture.shape,
-    startedAt: formatTimeNs(startNs),
-    finishedAt: formatTimeNs(endNs),
-    durationMs: Math.round(nsToMs(endNs - startNs)),
     timeline,
-    assertions,
-    passed: assertions.every((a) => a.passed),
-  };
+    startedNs,
+    finishedNs: records.at(-1)?.ns ?? startedNs,
+    settings: runSettings(),
+  });
 }
 
 async function recordedScenario(
@@ -79,7 +74,7 @@ async function recordedScenario(
 
 /** The five seed scenarios over their recorded timelines; `order` fails (see `shortenSidecarGap`). */
 export async function exampleRun(): Promise<RunResult> {
-  const loaded = await Promise.all(seedScenarios.map(recordedScenario));
+  const loaded = await Promise.all(SCENARIOS.filter((s) => s.suite === 'seed').map(recordedScenario));
   const scenarios = loaded.map((l) => l.result);
   const recordedFrom = loaded[0]?.fixture.recordedFrom;
   if (!recordedFrom) throw new Error('no seed scenarios to build the example run from');
@@ -87,13 +82,10 @@ export async function exampleRun(): Promise<RunResult> {
   if (other)
     throw new Error(`fixtures/${other.fixture.scenario}.json was recorded by another run than the rest`);
   // The scenarios ran concurrently: the run spans the earliest start to the latest finish.
-  const startNs = scenarios.map((s) => parseTimeNs(s.startedAt)).reduce((a, b) => (b < a ? b : a));
+  const startedNs = scenarios.map((s) => parseTimeNs(s.startedAt)).reduce((a, b) => (b < a ? b : a));
   const endNs = scenarios.map((s) => parseTimeNs(s.finishedAt)).reduce((a, b) => (b > a ? b : a));
-  return {
+  return assembleRun({
     runId: recordedFrom.runId,
-    startedAt: formatTimeNs(startNs),
-    finishedAt: formatTimeNs(endNs),
-    durationMs: Math.round(nsToMs(endNs - startNs)),
     // The fixtures record the version; the rest is what the local provider always uses.
     cluster: {
       provider: 'local',
@@ -101,14 +93,16 @@ export async function exampleRun(): Promise<RunResult> {
       server: `https://127.0.0.1:${LOCAL_PORTS.apiserver}`,
       kubernetesVersion: recordedFrom.kubernetesVersion,
       nodeName: LOCAL_NODE_NAME,
+      runtimeTimes: 'an example run built from recorded fixtures',
     },
     image: {
       reference: REFERENCE_IMAGE,
       used: recordedFrom.image,
       substituted: recordedFrom.image !== REFERENCE_IMAGE,
     },
-    toleranceMs: ruleSettings().shutdownToleranceMs,
+    settings: runSettings(),
     scenarios,
-    passed: scenarios.every((s) => s.passed),
-  };
+    startedNs,
+    finishedNs: endNs,
+  });
 }

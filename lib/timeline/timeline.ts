@@ -126,6 +126,7 @@ export function formatRecord(record: TimelineRecord): string {
     .trimEnd();
 }
 
-export function formatSlice(records: TimelineRecord[]): string {
-  return records.map((r) => `    ${formatRecord(r)}`).join('\n');
+export function formatSlice(records: TimelineRecord[], indent = 4): string {
+  const pad = ' '.repeat(indent);
+  return records.map((r) => `${pad}${formatRecord(r)}`).join('\n');
 }

@@ -1,0 +1,61 @@
+import { overallVerdict } from '../assert/result.js';
+import type { Scenario, RunSettings } from '../scenarios/scenario.js';
+import type { PodShape } from '../timeline/pod-shape.js';
+import { formatTimeNs, nsToMs } from '../timeline/time.js';
+import type { Timeline } from '../timeline/timeline.js';
+import type { ClusterInfo, ImageChoice, RunResult, ScenarioResult } from './result.js';
+
+/** Checks a scenario's rules over what was observed and puts the result together: one place for live runs and fixtures. */
+export function judgeScenario(
+  scenario: Scenario,
+  observed: {
+    namespace: string;
+    podName: string;
+    shape: PodShape;
+    timeline: Timeline;
+    startedNs: bigint;
+    finishedNs: bigint;
+    settings: RunSettings;
+    error?: string;
+  },
+): ScenarioResult {
+  const assertions = scenario.rules(observed.timeline, observed.shape, observed.settings);
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    manifestPath: scenario.manifest,
+    namespace: observed.namespace,
+    podName: observed.podName,
+    shape: observed.shape,
+    startedAt: formatTimeNs(observed.startedNs),
+    finishedAt: formatTimeNs(observed.finishedNs),
+    durationMs: Math.round(nsToMs(observed.finishedNs - observed.startedNs)),
+    timeline: observed.timeline,
+    assertions,
+    verdict: observed.error !== undefined ? 'fail' : overallVerdict(assertions.map((a) => a.verdict)),
+    ...(observed.error !== undefined ? { error: observed.error } : {}),
+  };
+}
+
+/** A run's result from its scenarios' results. */
+export function assembleRun(run: {
+  runId: string;
+  cluster: ClusterInfo;
+  image: ImageChoice;
+  settings: RunSettings;
+  scenarios: ScenarioResult[];
+  startedNs: bigint;
+  finishedNs: bigint;
+}): RunResult {
+  return {
+    runId: run.runId,
+    startedAt: formatTimeNs(run.startedNs),
+    finishedAt: formatTimeNs(run.finishedNs),
+    durationMs: Math.round(nsToMs(run.finishedNs - run.startedNs)),
+    cluster: run.cluster,
+    image: run.image,
+    toleranceMs: run.settings.shutdownToleranceMs,
+    scenarios: run.scenarios,
+    verdict: overallVerdict(run.scenarios.map((s) => s.verdict)),
+  };
+}

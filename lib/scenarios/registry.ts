@@ -1,0 +1,37 @@
+import { usageError } from '../errors.js';
+import type { Scenario, Suite } from './scenario.js';
+import { basic } from './seed/basic.js';
+import { exit } from './seed/exit.js';
+import { liveness } from './seed/liveness.js';
+import { order } from './seed/order.js';
+import { readiness } from './seed/readiness.js';
+
+/**
+ * Every scenario the harness knows, in the order reports show them. Help, the README's table,
+ * reports and tests take the list from here: a new scenario is its file, its manifest, its fixture
+ * and its test, plus one line below.
+ */
+export const SCENARIOS: readonly Scenario[] = [basic, order, exit, liveness, readiness];
+
+export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];
+
+/** The scenarios of `--suite` (default all), narrowed by `--only`. */
+export function selectScenarios(options: { suite?: string; only?: string[] } = {}): Scenario[] {
+  const suite = options.suite ?? 'all';
+  if (suite !== 'all' && !SUITES.includes(suite as (typeof SUITES)[number])) {
+    throw usageError(`--suite ${suite} is not known; suites: ${[...SUITES, 'all'].join(', ')}.`);
+  }
+  const inSuite = SCENARIOS.filter((s) => suite === 'all' || s.suite === suite);
+  const names = (options.only ?? []).flatMap((o) => o.split(',')).filter(Boolean);
+  if (!names.length) return inSuite;
+  const known = new Map(SCENARIOS.map((s) => [s.name, s]));
+  return names.map((name) => {
+    const scenario = known.get(name);
+    if (!scenario) {
+      throw usageError(
+        `--only ${name} is not a scenario; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}.`,
+      );
+    }
+    return scenario;
+  });
+}
