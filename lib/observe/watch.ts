@@ -1,5 +1,7 @@
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { httpStatus } from '../retry.js';
+import { sleep } from '../wait.js';
+import { watchTransport, type Abortable, type WatchTransport } from './transport.js';
 
 /**
  * A watch that does not lose events: list first, then watch from the list's resourceVersion,
@@ -15,16 +17,21 @@ interface ObjectWithMeta {
 }
 
 export interface ResilientWatchOptions<T extends ObjectWithMeta> {
-  config: KubeConfig;
+  /** Where watch streams come from: `transport` if given, else client-node's Watch on `config`. */
+  config?: KubeConfig;
+  transport?: WatchTransport;
   /** API path of the collection, e.g. /api/v1/namespaces/ns/pods. */
   path: string;
   fieldSelector?: string;
+  labelSelector?: string;
   list: () => Promise<{ items: T[]; resourceVersion: string }>;
   onEvent: (phase: WatchPhase, object: T) => void;
   /** Called on every (re)list with the full current set, so the caller can notice deletions it missed. */
   onRelist?: (items: T[]) => void;
   onProblem?: (message: string) => void;
   silenceMs: number;
+  /** Pause before reconnecting after a close or silence (default 500 ms), so a down server is not hammered. */
+  restartDelayMs?: number;
   signal: AbortSignal;
 }
 
@@ -33,7 +40,9 @@ const RESTART_DELAY_MS = 500;
 export async function resilientWatch<T extends ObjectWithMeta>(
   options: ResilientWatchOptions<T>,
 ): Promise<void> {
-  const watch = new Watch(options.config);
+  const transport = options.transport ?? (options.config ? watchTransport(options.config) : undefined);
+  if (!transport) throw new Error(`resilientWatch ${options.path}: neither transport nor config given`);
+  const restartDelayMs = options.restartDelayMs ?? RESTART_DELAY_MS;
   let resourceVersion: string | undefined;
 
   while (!options.signal.aborted) {
@@ -45,13 +54,13 @@ export async function resilientWatch<T extends ObjectWithMeta>(
         for (const item of listed.items) options.onEvent('ADDED', item);
       } catch (error) {
         options.onProblem?.(`list ${options.path} failed: ${String(error)}`);
-        await pause(RESTART_DELAY_MS, options.signal);
+        await pause(restartDelayMs, options.signal);
         continue;
       }
     }
 
     const outcome = await new Promise<'closed' | 'gone' | 'silent' | 'aborted'>((resolve) => {
-      let controller: AbortController | undefined;
+      let controller: Abortable | undefined;
       let watchdog: NodeJS.Timeout | undefined;
       let finished = false;
       const finish = (why: 'closed' | 'gone' | 'silent' | 'aborted') => {
@@ -70,17 +79,21 @@ export async function resilientWatch<T extends ObjectWithMeta>(
       options.signal.addEventListener('abort', onAbort, { once: true });
       arm();
 
-      watch
+      transport
         .watch(
           options.path,
           {
             allowWatchBookmarks: true,
             resourceVersion,
             fieldSelector: options.fieldSelector,
+            labelSelector: options.labelSelector,
             // Let the server recycle the stream now and then; we resume from the last version.
             timeoutSeconds: 300,
           },
-          (phase, object: T & { code?: number }) => {
+          (phase, received) => {
+            // A stream we have given up on must not move the resume point or deliver stale events.
+            if (finished) return;
+            const object = received as T & { code?: number };
             arm();
             if (phase === 'ERROR') {
               if (object.code === 410) finish('gone');
@@ -116,18 +129,9 @@ export async function resilientWatch<T extends ObjectWithMeta>(
     if (outcome === 'aborted') return;
     if (outcome === 'gone') resourceVersion = undefined;
     if (outcome === 'silent') options.onProblem?.(`watch ${options.path} went silent; restarting`);
-    if (outcome !== 'gone') await pause(RESTART_DELAY_MS, options.signal);
+    if (outcome !== 'gone') await pause(restartDelayMs, options.signal);
   }
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
+/** A pause that ends early, without throwing, when the watch is stopped. */
+const pause = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, signal).catch(() => undefined);
