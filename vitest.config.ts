@@ -18,7 +18,8 @@ export default defineConfig({
       {
         test: {
           name: 'live',
-          include: ['suites/**/*.live.test.ts'],
+          // examples/: the templates users copy to test their own Pods, run like the live suites.
+          include: ['suites/**/*.live.test.ts', 'examples/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['suites/global-setup.ts'],
           // Live scenarios wait on the kubelet (probe periods, grace periods): minutes, not ms.
