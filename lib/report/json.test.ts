@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { SIGTERM_DELAY_MS } from '../scenarios/seed/order.js';
+import { LIVENESS_RESTARTS } from '../scenarios/seed/liveness.js';
 import { describe, expect, it } from 'vitest';
-import { restartCount } from '../assert/vocabulary.js';
+import { exitOf } from '../assert/instants.js';
+import { restartCount } from '../assert/queries.js';
 import { runSettings } from '../run/settings.js';
 import { loadFixture } from '../testing/fixture.js';
 import { nsToMs } from '../timeline/time.js';
@@ -11,9 +14,9 @@ import { JSON_SCHEMA_VERSION, measurementMap, toJsonReport } from './json.js';
 const recorded = async (name: string) =>
   loadFixture(fileURLToPath(new URL(`../../fixtures/${name}.json`, import.meta.url)));
 
-/** What the recorded run measured between two containers' last log lines (their exact exits), in ms. */
+/** What the recorded run measured between two containers' exits (as the rules read them), in ms. */
 function recordedGapMs(timeline: Timeline, from: string, to: string): number {
-  const exit = (container: string) => timeline.find({ kind: 'log', container }).at(-1)?.ns ?? 0n;
+  const exit = (container: string) => exitOf(timeline, container, { announcedByLastLogLine: true })?.ns ?? 0n;
   return Math.round(nsToMs(exit(to) - exit(from)));
 }
 
@@ -22,8 +25,8 @@ const exit = await recorded('exit');
 const liveness = await recorded('liveness');
 const settings = runSettings();
 const gapBounds = {
-  min: settings.sigtermDelayMs,
-  max: settings.sigtermDelayMs + settings.shutdownToleranceMs,
+  min: SIGTERM_DELAY_MS,
+  max: SIGTERM_DELAY_MS + settings.shutdownToleranceMs,
 };
 const appToSecond = recordedGapMs(order.timeline, 'app', 'second-sidecar');
 
@@ -40,7 +43,7 @@ describe('toJsonReport', () => {
   it('names the schema, the cluster, the image and the tolerance', () => {
     const { recordedFrom } = order.fixture;
     expect(parsed.schemaVersion).toBe(JSON_SCHEMA_VERSION);
-    expect(parsed.schemaVersion).toBe(1);
+    expect(parsed.schemaVersion).toBe(2);
     expect(parsed.provider).toBe('local');
     expect(parsed.kubernetesVersion).toBe(recordedFrom.kubernetesVersion);
     expect(parsed.image).toEqual({
@@ -64,7 +67,7 @@ describe('toJsonReport', () => {
         startedAt: scenario.startedAt,
         finishedAt: scenario.finishedAt,
         durationMs: scenario.durationMs,
-        passed: scenario.passed,
+        verdict: scenario.verdict,
         error: null,
       });
       expect(json?.shape).toEqual(scenario.shape);
@@ -76,60 +79,64 @@ describe('toJsonReport', () => {
 
   it('writes each assertion with its measurement bounds and evidence records', () => {
     const json = parsed.scenarios.find((s) => s.name === 'order');
-    const gap = json?.assertions.find((a) => a.rule === 'second-sidecar stops 3000 ms after app');
+    const gap = json?.assertions.find((a) => a.rule === 'second-sidecar stops 3000–5000 ms after app');
     expect(gap).toMatchObject({
+      verdict: 'pass',
       passed: true,
-      expected: `gap ≥ ${gapBounds.min} ms and ≤ ${gapBounds.max} ms`,
+      expected: `≥ ${gapBounds.min} ms and ≤ ${gapBounds.max} ms`,
       measurement: { value: appToSecond, unit: 'ms', ...gapBounds },
       containers: ['app', 'second-sidecar'],
     });
     expect(gap?.actual).toMatch(new RegExp(`^${appToSecond} ms `));
-    expect(gap?.evidence.map((r) => [r.kind, r.container, typeof r.ns])).toEqual([
-      ['log', 'app', 'string'],
-      ['log', 'second-sidecar', 'string'],
+    expect(gap?.evidence.map((r) => [r.source, r.kind, r.container, typeof r.ns])).toEqual([
+      ['runtime', 'terminated', 'app', 'string'],
+      ['runtime', 'terminated', 'second-sidecar', 'string'],
     ]);
+    expect(gap?.span).toEqual({ fromSeq: gap?.evidence[0]?.seq, toSeq: gap?.evidence[1]?.seq });
     const unmeasured = json?.assertions.find((a) => a.rule === 'app exits before second-sidecar');
     expect(unmeasured?.measurement).toBeNull();
     const count = parsed.scenarios
       .find((s) => s.name === 'liveness')
-      ?.assertions.find((a) => a.rule === 'sidecar has restarted')?.measurement;
+      ?.assertions.find((a) => a.rule === `sidecar has restarted ≥ ${LIVENESS_RESTARTS} times`)?.measurement;
     expect(count).toEqual({
       value: restartCount(liveness.timeline, 'sidecar'),
       unit: 'count',
-      min: settings.livenessRestarts,
+      min: LIVENESS_RESTARTS,
       max: null,
     });
   });
 
   it('summarizes counts and a flat measurement map per scenario', () => {
-    expect(parsed.summary.scenarios).toEqual({ total: 5, passed: 4, failed: 1, errored: 0 });
+    expect(parsed.summary.scenarios).toEqual({ total: 5, passed: 4, failed: 1, undecided: 0, errored: 0 });
     const assertions = run.scenarios.flatMap((s) => s.assertions);
     expect(parsed.summary.assertions).toEqual({
       total: assertions.length,
-      passed: assertions.filter((a) => a.passed).length,
+      passed: assertions.filter((a) => a.verdict === 'pass').length,
       failed: 1,
+      undecided: 0,
     });
     const orderMeasurements = parsed.summary.byScenario.order?.measurements ?? {};
     const measured = run.scenarios.find((s) => s.name === 'order')?.assertions.filter((a) => a.measurement);
     expect(Object.keys(orderMeasurements)).toEqual(measured?.map((a) => a.rule));
     expect(orderMeasurements).toMatchObject({
-      'second-sidecar stops 3000 ms after app': { value: appToSecond, unit: 'ms' },
-      'Killing event names app': {
+      'second-sidecar stops 3000–5000 ms after app': { value: appToSecond, unit: 'ms' },
+      'a Killing event names app': {
         value: order.timeline.find({ source: 'event', reason: 'Killing', container: 'app' }).length,
         unit: 'count',
       },
     });
-    expect(orderMeasurements['first-sidecar stops 3000 ms after second-sidecar']?.value).toBeLessThan(
+    expect(orderMeasurements['first-sidecar stops 3000–5000 ms after second-sidecar']?.value).toBeLessThan(
       gapBounds.min,
     );
     expect(parsed.summary.byScenario.exit).toMatchObject({
+      verdict: 'pass',
       passed: true,
       measurements: {
-        'second-sidecar stops 3000 ms after app': {
+        'second-sidecar stops 3000–5000 ms after app': {
           value: recordedGapMs(exit.timeline, 'app', 'second-sidecar'),
           unit: 'ms',
         },
-        'first-sidecar stops 3000 ms after second-sidecar': {
+        'first-sidecar stops 3000–5000 ms after second-sidecar': {
           value: recordedGapMs(exit.timeline, 'second-sidecar', 'first-sidecar'),
           unit: 'ms',
         },
@@ -140,12 +147,12 @@ describe('toJsonReport', () => {
 
   it('keeps two measurements of the same sentence apart', async () => {
     const scenario = (await exampleRun()).scenarios.find((s) => s.name === 'order');
-    const gap = scenario?.assertions.find((a) => a.rule === 'second-sidecar stops 3000 ms after app');
+    const gap = scenario?.assertions.find((a) => a.rule === 'second-sidecar stops 3000–5000 ms after app');
     if (!scenario || !gap) throw new Error('the example run has no order scenario with a gap rule');
     scenario.assertions.push({ ...gap, measurement: { value: 3001, unit: 'ms' } });
     expect(measurementMap(scenario)).toMatchObject({
-      'second-sidecar stops 3000 ms after app': { value: appToSecond, unit: 'ms' },
-      'second-sidecar stops 3000 ms after app #2': { value: 3001, unit: 'ms' },
+      'second-sidecar stops 3000–5000 ms after app': { value: appToSecond, unit: 'ms' },
+      'second-sidecar stops 3000–5000 ms after app #2': { value: 3001, unit: 'ms' },
     });
   });
 
@@ -154,9 +161,9 @@ describe('toJsonReport', () => {
     const [first] = broken.scenarios;
     if (!first) throw new Error('the example run has no scenarios');
     first.error = `watch on pods in ${first.namespace} closed: 410 Gone`;
-    first.passed = false;
+    first.verdict = 'fail';
     const json = toJsonReport(broken);
     expect(json.scenarios[0]?.error).toBe(first.error);
-    expect(json.summary.scenarios).toEqual({ total: 5, passed: 3, failed: 1, errored: 1 });
+    expect(json.summary.scenarios).toEqual({ total: 5, passed: 3, failed: 1, undecided: 0, errored: 1 });
   });
 });

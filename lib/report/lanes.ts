@@ -60,7 +60,27 @@ function sameStart(start: Start, record: TimelineRecord): boolean {
 const later = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 /**
- * The running stretches of one container, from records in time order. A `restarted` record or a
+ * The running stretches of one container from the runtime's own times: one per container instance,
+ * from its started time to its finished time (ns), open when it had not finished.
+ */
+function runtimeSegments(records: TimelineRecord[], container: string, timelineEndNs: bigint): RunSegment[] {
+  const mine = records.filter((r) => r.container === container && r.source === 'runtime');
+  return mine
+    .filter((r) => r.kind === 'started')
+    .map((start) => {
+      const end = mine.find((r) => r.kind === 'terminated' && r.containerId === start.containerId);
+      const segment: RunSegment = {
+        startNs: start.ns,
+        endNs: end?.ns ?? later(timelineEndNs, start.ns),
+        open: !end,
+      };
+      if (start.restartCount !== undefined) segment.restartCount = start.restartCount;
+      return segment;
+    });
+}
+
+/**
+ * Without runtime times: the running stretches of one container, from records in time order. A `restarted` record or a
  * `started` record for a new start opens a new segment (closing the previous one there if its
  * termination was missed). A segment's end is its termination, or the container's last log line before
  * the next start when that is later (up to a second): log lines carry exact times, terminations only whole
@@ -71,6 +91,8 @@ export function runSegments(
   container: string,
   timelineEndNs: bigint,
 ): RunSegment[] {
+  const fromRuntime = runtimeSegments(records, container, timelineEndNs);
+  if (fromRuntime.length) return fromRuntime;
   const segments: RunSegment[] = [];
   let open: (Start & { lastLogNs: bigint }) | undefined;
   let lastClosed: Start | undefined;

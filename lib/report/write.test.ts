@@ -21,7 +21,7 @@ describe('writeReports', () => {
     expect(await readdir(written.dir)).toEqual(['junit.xml', 'report.html', 'report.json']);
     expect(await readFile(written.junit, 'utf8')).toContain('<testsuite name="sidecar-conformance"');
     expect(JSON.parse(await readFile(written.json, 'utf8'))).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: 2,
       runId: run.runId,
     });
     expect(await readFile(written.html, 'utf8')).toContain('<svg class="timeline-chart"');
