@@ -17,6 +17,26 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What each exit code means: `--help` and the README's table are both written from this list. */
+export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [ExitCode, string]> = [
+  [ExitCode.ok, 'every scenario passed / the command succeeded'],
+  [ExitCode.scenarioFailed, 'a scenario failed (a rule broke or a step timed out)'],
+  [ExitCode.usage, 'bad usage: unknown command or flag, bad flag value, missing kubeconfig file'],
+  [ExitCode.badManifest, 'bad manifest: missing file, invalid YAML, no workload with a sidecar'],
+  [ExitCode.clusterUnreachable, 'cluster unreachable'],
+  [ExitCode.missingDependency, 'missing dependency (Go, a Debian package, a binary)'],
+  [
+    ExitCode.clusterStartFailed,
+    'the local cluster did not come up (the message names the component and its log) or another local cluster is running',
+  ],
+  [ExitCode.notRoot, 'not root (the local provider runs a kubelet and a container runtime)'],
+  [
+    ExitCode.undecided,
+    'no rule broke, but some could not be decided (times too coarse, or evidence the harness could not see)',
+  ],
+  [ExitCode.interrupted, 'interrupted (Ctrl-C): namespaces and what the run brought up are removed'],
+];
+
 export class UserError extends Error {
   override readonly name = 'UserError';
   constructor(

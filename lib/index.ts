@@ -40,7 +40,7 @@ export type { ContainerRuntimeTimes, RuntimeInspector } from './observe/runtime.
 export { WaitAbortedError, WaitTimeoutError, type WaitOptions } from './wait.js';
 
 // The timeline and its records.
-export { formatRecord, formatSlice, happensBefore, Timeline, type RecordQuery } from './timeline/timeline.js';
+export { formatRecord, formatSlice, Timeline, type RecordQuery } from './timeline/timeline.js';
 export {
   recordFromJson,
   recordToJson,

@@ -1,16 +1,11 @@
 /** `--help` texts: what each command does, its flags with defaults, and the exit codes. */
 import { defaults } from '../config.js';
+import { EXIT_CODE_MEANINGS } from '../errors.js';
+import { SCENARIOS, SUITES } from '../scenarios/registry.js';
 
-export const EXIT_CODES = `Exit codes:
-  0  every scenario passed / command succeeded
-  1  a scenario failed (a rule broke or a step timed out)
-  2  bad usage (unknown command or flag, bad flag value)
-  3  bad manifest (missing file, invalid YAML, not a Pod, no sidecar)
-  4  cluster unreachable
-  5  missing dependency (Go, a Debian package, a binary)
-  6  the local cluster did not come up (the message names the component and its log)
-  7  not root (the local provider runs a kubelet and a container runtime)
-  130 interrupted (Ctrl-C); namespaces and anything this run brought up are removed`;
+export const EXIT_CODES = `Exit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}`;
+
+const SCENARIO_NAMES = SCENARIOS.map((s) => s.name).join(', ');
 
 const CLUSTER_FLAGS = `Cluster selection (default: the local cluster, brought up and taken down by this run):
   --kubeconfig PATH     use the cluster this kubeconfig names (never touched otherwise)
@@ -32,7 +27,7 @@ export const HELP: Record<string, string> = {
 Usage: sidecar-conformance <command> [flags]
 
 Commands:
-  run                 run the five seed scenarios, write reports (JUnit, JSON, HTML) under reports/
+  run                 run the scenarios (${SCENARIOS.length}), write reports (JUnit, JSON, HTML) under reports/
   check FILE.yaml     apply any Pod with sidecars and check the rules every such Pod must follow
   cluster up|down|status
                       manage the local cluster (Kubernetes built from source, no registry needed)
@@ -44,11 +39,12 @@ Global flags: --debug (stack traces), --help.
 ${EXIT_CODES}`,
   run: `Usage: sidecar-conformance run [flags]
 
-Runs the seed scenarios concurrently, each in its own namespace, writes reports/<run id>/
+Runs the scenarios concurrently, each in its own namespace, writes reports/<run id>/
 (junit.xml, report.json, report.html, report.png) and points reports/latest at it.
 
 Flags:
-  --only NAME[,NAME]    scenarios to run: basic, order, exit, liveness, readiness (default: all)
+  --suite ${[...SUITES, 'all'].join('|')}  which scenarios (default: all)
+  --only NAME[,NAME]    scenarios to run: ${SCENARIO_NAMES}
   --tolerance MS        allowed excess over the 3 s shutdown gaps (default: ${defaults.shutdownToleranceMs})
   --reports DIR         where reports go (default: reports)
   --no-screenshot       skip the Chromium screenshot of the HTML report

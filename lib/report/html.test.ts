@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { SIGTERM_DELAY_MS } from '../scenarios/seed/order.js';
 import { LIVENESS_RESTARTS } from '../scenarios/seed/liveness.js';
 import { describe, expect, it } from 'vitest';
+import { SCENARIOS } from '../scenarios/registry.js';
 import { exitOf } from '../assert/instants.js';
 import { runSettings } from '../run/settings.js';
 import { loadFixture } from '../testing/fixture.js';
@@ -74,7 +75,11 @@ describe('toHtml', () => {
   });
 
   it('has one chart per scenario, failed scenarios first, in the summary and the sections', () => {
-    const expected = ['order', 'basic', 'exit', 'liveness', 'readiness'];
+    // The failing scenario first, then the registry's order.
+    const expected = [
+      'order',
+      ...SCENARIOS.filter((s) => s.suite === 'seed' && s.name !== 'order').map((s) => s.name),
+    ];
     const charts = [...page.matchAll(/<svg class="timeline-chart" data-scenario="([^"]+)"/g)].map(
       (m) => m[1],
     );

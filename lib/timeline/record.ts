@@ -15,6 +15,8 @@ export type RecordKind =
   | 'scheduled'
   | 'created'
   | 'started'
+  /** The container status's `started` flag turned true: its startupProbe passed (or it has none and runs). */
+  | 'startup-passed'
   | 'ready'
   | 'not-ready'
   | 'terminated'

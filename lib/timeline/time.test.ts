@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../testing/fixture.js';
@@ -66,8 +67,9 @@ describe('parseTimeNs', () => {
   });
 
   it('agrees with every time recorded in the fixtures', async () => {
-    for (const name of ['basic', 'order', 'exit', 'liveness', 'readiness']) {
-      const path = fileURLToPath(new URL(`../../fixtures/${name}.json`, import.meta.url));
+    const dir = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+    for (const file of (await readdir(dir)).filter((f) => f.endsWith('.json'))) {
+      const path = `${dir}${file}`;
       const { timeline } = await loadFixture(path);
       for (const record of timeline.records.filter((r) => r.time))
         expect(parseTimeNs(record.time)).toBe(record.ns);

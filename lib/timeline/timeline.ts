@@ -7,22 +7,6 @@ import {
 } from './record.js';
 import { displayTime } from './time.js';
 
-const NS_PER_SECOND = 1_000_000_000n;
-
-/**
- * Whether `a` happened before `b`. Exact times compare directly; when either side only has whole
- * seconds and both fall in the same second, the order the harness observed them decides.
- */
-export function happensBefore(a: TimelineRecord, b: TimelineRecord): boolean {
-  if (a.precision === 'second' || b.precision === 'second') {
-    const sa = a.ns / NS_PER_SECOND;
-    const sb = b.ns / NS_PER_SECOND;
-    if (sa !== sb) return sa < sb;
-    return a.observedNs !== b.observedNs ? a.observedNs < b.observedNs : a.seq < b.seq;
-  }
-  return a.ns !== b.ns ? a.ns < b.ns : a.seq < b.seq;
-}
-
 function byTime(a: TimelineRecord, b: TimelineRecord): number {
   if (a.ns !== b.ns) return a.ns < b.ns ? -1 : 1;
   return a.seq - b.seq;
