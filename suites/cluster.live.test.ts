@@ -35,6 +35,7 @@ describe.skipIf(live.cluster.provider !== 'local')('local provider lifecycle', (
         kube,
         runId: `${live.runId}-lc`,
         image: live.image,
+        ...(provider.runtime() ? { runtime: provider.runtime() } : {}),
         settings: runSettings(),
         watchSilenceMs: defaults.watchSilenceMs,
         root,

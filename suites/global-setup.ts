@@ -13,17 +13,21 @@ export default async function setup(project: TestProject) {
   const kubeconfig = process.env.SIDECAR_KUBECONFIG;
   const progress = (line: string) => process.stderr.write(`[live setup] ${line}\n`);
   let session;
+  let provider;
   try {
+    provider = kubeconfig
+      ? undefined
+      : providerFor(
+          await resolveVersion(
+            { version: process.env.SIDECAR_K8S_VERSION, name: process.env.SIDECAR_CLUSTER_NAME },
+            progress,
+          ),
+        );
     session = await openSession(
-      kubeconfig
+      kubeconfig || !provider
         ? { kubeconfig, context: process.env.SIDECAR_CONTEXT, image: process.env.SIDECAR_IMAGE }
         : {
-            provider: providerFor(
-              await resolveVersion(
-                { version: process.env.SIDECAR_K8S_VERSION, name: process.env.SIDECAR_CLUSTER_NAME },
-                progress,
-              ),
-            ),
+            provider,
             keepCluster: process.env.SIDECAR_KEEP_CLUSTER === '1',
             image: process.env.SIDECAR_IMAGE,
           },
@@ -39,6 +43,15 @@ export default async function setup(project: TestProject) {
     context: kubeconfig ? session.kube.context : undefined,
     cluster: session.cluster,
     image: session.image,
+    ...(provider && session.runtime
+      ? {
+          providerCluster: {
+            provider: provider.providerName,
+            name: provider.clusterName,
+            version: session.cluster.kubernetesVersion.replace(/^v/, ''),
+          },
+        }
+      : {}),
   });
   progress(
     `cluster ${session.cluster.server} Kubernetes ${session.cluster.kubernetesVersion}, image ${session.image.used}`,

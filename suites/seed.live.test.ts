@@ -12,7 +12,7 @@ import { assembleRun } from '../lib/run/judge.js';
 import { SCENARIOS } from '../lib/scenarios/registry.js';
 import { saveFixture } from '../lib/testing/fixture.js';
 import { nowNs } from '../lib/timeline/time.js';
-import './session-context.js';
+import { liveRuntime } from './session-context.js';
 
 /**
  * The article's five Pods against a real kubelet, concurrently, each in its own namespace.
@@ -20,6 +20,7 @@ import './session-context.js';
  */
 const live = inject('liveSession');
 const kube = connect(live.kubeconfigPath, live.context);
+const runtime = liveRuntime(live);
 const settings = runSettings({
   shutdownToleranceMs: parseTolerance(process.env.SIDECAR_TOLERANCE_MS),
 });
@@ -36,6 +37,7 @@ describe.concurrent(
           kube,
           runId: live.runId,
           image: live.image,
+          ...(runtime ? { runtime } : {}),
           settings,
           watchSilenceMs: defaults.watchSilenceMs,
           root,
