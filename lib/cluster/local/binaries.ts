@@ -1,6 +1,15 @@
 import { join } from 'node:path';
+import { defaults } from '../../config.js';
 import { missingDependencyError } from '../../errors.js';
-import { containerdSpec, ensureComponent, etcdSpec, kubernetesSpec, releaseDate } from './build.js';
+import {
+  componentBinDir,
+  containerdSpec,
+  criToolsSpec,
+  ensureComponent,
+  etcdSpec,
+  kubernetesSpec,
+  releaseDate,
+} from './build.js';
 import { pathExists } from '../../fs.js';
 
 /** Every binary one local cluster runs, by absolute path. */
@@ -18,6 +27,8 @@ export interface LocalBinaries {
   containerdMajor: 1 | 2;
   runc: string;
   cniBinDir: string;
+  /** crictl, to read container times in nanoseconds from the runtime's CRI. */
+  crictl: string;
   /** Seconds per binary built in this call (empty when everything was cached). */
   built: Record<string, number>;
 }
@@ -26,6 +37,8 @@ export interface BinaryVersions {
   kubernetes: string;
   etcd: string;
   containerd: string;
+  /** Default: `defaults.criToolsVersion`. */
+  criTools?: string;
 }
 
 /** The minor version of `1.37.2` → 37. */
@@ -61,6 +74,10 @@ export async function ensureBinaries(
   let containerd: { binDir: string; built: Record<string, number> };
   if (useDebian) containerd = { binDir: '/usr/bin', built: {} };
   else containerd = await ensureComponent(containerdSpec(versions.containerd), options);
+  const criTools = await ensureComponent(
+    criToolsSpec(versions.criTools ?? defaults.criToolsVersion),
+    options,
+  );
 
   return {
     kubernetesVersion: v,
@@ -75,8 +92,14 @@ export async function ensureBinaries(
     containerdMajor: useDebian ? 1 : 2,
     runc,
     cniBinDir,
-    built: { ...kube.built, ...etcd.built, ...containerd.built },
+    crictl: join(criTools.binDir, 'crictl'),
+    built: { ...kube.built, ...etcd.built, ...containerd.built, ...criTools.built },
   };
+}
+
+/** Where ensureBinaries puts crictl for a cri-tools version (it may not be built yet). */
+export function crictlPath(cacheRoot: string, criToolsVersion: string = defaults.criToolsVersion): string {
+  return join(componentBinDir(criToolsSpec(criToolsVersion), cacheRoot), 'crictl');
 }
 
 /** The release date only matters when building; skip the proxy round trip when binaries exist. */

@@ -96,6 +96,20 @@ export function containerdSpec(version: string): ComponentSpec {
   };
 }
 
+/** crictl (sigs.k8s.io/cri-tools): a plain module with no local replaces, so the wrapper only requires it. */
+export function criToolsSpec(version: string): ComponentSpec {
+  const v = `v${version.replace(/^v/, '')}`;
+  const base = 'sigs.k8s.io/cri-tools';
+  return {
+    name: 'cri-tools',
+    module: base,
+    version: v,
+    twinVersion: () => v,
+    targets: [{ binary: 'crictl', pkg: `${base}/cmd/crictl`, cgo: false }],
+    ldflags: ['-s', '-w', `-X ${base}/pkg/version.Version=${v}`],
+  };
+}
+
 export async function goProxyFile(module: string, version: string, suffix: 'mod' | 'info'): Promise<string> {
   // `go mod download -json` fetches through GOPROXY with the user's settings and caches the files.
   const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
@@ -125,9 +139,14 @@ export interface BuildOptions {
   signal?: AbortSignal;
 }
 
+/** `<cache>/bin/<name>-<version>/`: where a component's binaries live once built. */
+export function componentBinDir(spec: ComponentSpec, cacheRoot: string): string {
+  return join(cacheRoot, 'bin', `${spec.name}-${spec.version}`);
+}
+
 /** Ensures every binary of a component exists in `<cache>/bin/<name>-<version>/`, building what is missing. */
 export async function ensureComponent(spec: ComponentSpec, options: BuildOptions): Promise<BuildResult> {
-  const binDir = join(options.cacheRoot, 'bin', `${spec.name}-${spec.version}`);
+  const binDir = componentBinDir(spec, options.cacheRoot);
   if ((await missingTargets(spec, binDir)).length === 0) return { binDir, built: {} };
 
   await requireGo();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
@@ -5,8 +6,10 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { cacheDir, clusterDir, defaults, PAUSE_IMAGE, TEST_IMAGE } from '../../config.js';
 import { clusterStartError, describeError, ExitCode, UserError } from '../../errors.js';
 import { poll, StopWaiting, WaitTimeoutError } from '../../wait.js';
+import type { RuntimeInspector } from '../../observe/runtime.js';
 import type { ClusterProvider, ClusterStatus, UpOptions } from '../provider.js';
-import { ensureBinaries, type LocalBinaries } from './binaries.js';
+import { crictlPath, ensureBinaries, type LocalBinaries } from './binaries.js';
+import { CrictlInspector } from './cri.js';
 import {
   etcdArgs,
   kubeApiserverArgs,
@@ -71,6 +74,14 @@ export class LocalProvider implements ClusterProvider {
 
   kubeconfigPath(): string {
     return this.layout.kubeconfigs.admin;
+  }
+
+  /** crictl on this cluster's containerd socket, once both exist (after `up`). */
+  runtime(): RuntimeInspector | undefined {
+    const crictl = crictlPath(cacheDir());
+    const socket = this.layout.containerd.socket;
+    if (!existsSync(crictl) || !existsSync(socket)) return undefined;
+    return new CrictlInspector({ crictl, socket });
   }
 
   async status(): Promise<ClusterStatus> {
