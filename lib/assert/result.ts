@@ -35,6 +35,10 @@ export interface AssertionResult {
   containers: string[];
   /** The records that decided the rule: on failure the slice of the timeline that broke it. */
   evidence: TimelineRecord[];
+  /** The rule says something never happened: only as good as the harness's view of the whole window. */
+  claim?: 'absence';
+  /** Records the rule needed that never came ("a Started event of app"). */
+  missing?: string[];
 }
 
 export const passed = (r: { verdict: Verdict }): boolean => r.verdict === 'pass';

@@ -29,6 +29,8 @@ export interface ResultFields {
   evidence: (TimelineRecord | undefined)[];
   measurement?: Measurement;
   span?: Span;
+  claim?: 'absence';
+  missing?: string[];
 }
 
 /** Builds a rule's result; a boolean verdict is pass/fail. */
@@ -44,5 +46,14 @@ export function result(fields: ResultFields): AssertionResult {
     evidence: fields.evidence.filter((r): r is TimelineRecord => r !== undefined),
     ...(fields.measurement ? { measurement: fields.measurement } : {}),
     ...(fields.span ? { span: fields.span } : {}),
+    ...(fields.claim ? { claim: fields.claim } : {}),
+    ...(fields.missing?.length ? { missing: fields.missing } : {}),
   };
+}
+
+/** The names of what never came, for a rule that needed `records` (label → record or undefined). */
+export function missingOf(records: Record<string, TimelineRecord | undefined>): string[] {
+  return Object.entries(records)
+    .filter(([, record]) => record === undefined)
+    .map(([label]) => label);
 }

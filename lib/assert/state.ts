@@ -38,6 +38,7 @@ export function neverRestarted(timeline: Timeline, options: { container: string 
     containers: [container],
     evidence: timeline.find({ kind: 'restarted', container }),
     measurement: { value: count, unit: 'count', max: 0 },
+    claim: 'absence',
   });
 }
 
@@ -68,6 +69,7 @@ export function hasEvent(timeline: Timeline, options: EventOptions): AssertionRe
       containers: [container],
       evidence: [all[0], ...said.slice(-5), all.at(-1)],
       measurement,
+      missing: [`a ${reason} event of ${container}`],
     });
   }
   return result({
@@ -94,6 +96,7 @@ export function noEvent(timeline: Timeline, options: EventOptions): AssertionRes
     containers: [container],
     evidence: events,
     measurement: { value: events.length, unit: 'count', max: 0 },
+    claim: 'absence',
   });
 }
 
@@ -126,6 +129,7 @@ export function podStaysIn(timeline: Timeline, options: { phase: string }): Asse
     actual: text,
     containers: [],
     evidence: phases,
+    claim: 'absence',
   });
 }
 
@@ -187,6 +191,7 @@ export function podNeverReady(timeline: Timeline): AssertionResult {
     actual: `${ready.length} time(s) Ready`,
     containers: [],
     evidence: ready,
+    claim: 'absence',
   });
 }
 

@@ -12,7 +12,7 @@ import {
   type StartSource,
 } from './instants.js';
 import type { AssertionResult, Measurement, Verdict } from './result.js';
-import { atFrom, result } from './rule.js';
+import { atFrom, missingOf, result } from './rule.js';
 
 /** Rules about when things happen: start and exit order, time between two facts, time to an Event. */
 
@@ -43,6 +43,7 @@ export function startsBefore(timeline: Timeline, options: StartsBeforeOptions): 
       actual,
       containers: [first, then],
       evidence: [sa, sb],
+      missing: missingOf({ [`a Started event of ${first}`]: sa, [`a Started event of ${then}`]: sb }),
     });
   }
   const verdict: Verdict = sa && sb ? orderOf(sa, sb) : 'fail';
@@ -53,6 +54,7 @@ export function startsBefore(timeline: Timeline, options: StartsBeforeOptions): 
     actual: verdict === 'undecided' ? `${actual}: ${UNDECIDED_NOTE}` : actual,
     containers: [first, then],
     evidence: [sa, sb],
+    missing: missingOf({ [`a start of ${first}`]: sa, [`a start of ${then}`]: sb }),
   });
 }
 
@@ -88,6 +90,7 @@ export function exitsBefore(timeline: Timeline, options: ExitsBeforeOptions): As
     actual: verdict === 'undecided' ? `${actual}: ${UNDECIDED_NOTE}` : actual,
     containers: [first, then],
     evidence: [ea, eb],
+    missing: missingOf({ [`an exit of ${first}`]: ea, [`an exit of ${then}`]: eb }),
   });
 }
 
@@ -127,7 +130,15 @@ function spanWithin(
 ): AssertionResult {
   const expected = expectedRange(bounds);
   if (!from || !to) {
-    return result({ rule, verdict: false, expected, actual: missing, containers, evidence: [from, to] });
+    return result({
+      rule,
+      verdict: false,
+      expected,
+      actual: missing,
+      containers,
+      evidence: [from, to],
+      missing: [!from ? `the record it runs from` : '', !to ? `the record it runs to` : ''].filter(Boolean),
+    });
   }
   const range = spanBounds(from, to);
   const verdict = withinBounds(range, {
@@ -251,5 +262,6 @@ export function runTogether(timeline: Timeline, options: { a: string; b: string 
     actual: `${a} ran ${atFrom(sa)}–${ta ? atFrom(ta) : 'end'}, ${b} ran ${atFrom(sb)}–${tb ? atFrom(tb) : 'end'}`,
     containers: [a, b],
     evidence: [sa, sb, ta, tb],
+    missing: missingOf({ [`a start of ${a}`]: sa, [`a start of ${b}`]: sb }),
   });
 }

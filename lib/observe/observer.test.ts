@@ -85,8 +85,10 @@ afterEach(async () => {
 
 async function observe(
   options: Partial<ObserverOptions> = {},
+  prepare: (fake: FakeKube) => void = () => undefined,
 ): Promise<{ fake: FakeKube; observer: PodObserver; pods: FakeWatch; events: FakeWatch }> {
   const fake = new FakeKube();
+  prepare(fake);
   const observer = new PodObserver({
     transport: fake,
     namespace: 'ns',
@@ -514,5 +516,42 @@ describe('PodObserver: runtime times', () => {
     expect(runtime.callsFor('c3')).toBe(2);
     // The hanging inspection was told to give up when the bound passed.
     expect(c2Aborted).toBe(true);
+  });
+});
+
+describe('PodObserver: where it was blind', () => {
+  it('records a gap while the API server does not answer, from the last answer to the next', async () => {
+    let frozen = true;
+    // A frozen API server: requests hang until it thaws.
+    const { observer } = await observe({ heartbeat: { intervalMs: 10, timeoutMs: 30 } }, (fake) => {
+      fake.ping = () => (frozen ? new Promise(() => undefined) : Promise.resolve({}));
+    });
+    await sleep(150);
+    expect(observer.timeline.gaps).toEqual([]);
+    frozen = false;
+    const gap = await until(observer, 'a gap', () => observer.timeline.gaps[0]);
+    expect(gap.stream).toBe('api server');
+    expect(gap.why).toMatch(/^no answer within 30 ms/);
+    expect(Number((gap.toNs - gap.fromNs) / 1_000_000n)).toBeGreaterThanOrEqual(100);
+    expect(observer.problems.some((p) => p.includes('api server'))).toBe(true);
+  });
+
+  it('records a watch that broke and came back as a gap of that watch', async () => {
+    const { fake, observer, pods } = await observe();
+    pods.close(new Error('connect ECONNREFUSED'));
+    await fake.nthWatch('pods', 2);
+    expect(observer.timeline.gaps.map((g) => [g.stream, g.why])).toEqual([['pods watch', 'stream broke']]);
+  });
+
+  it('records a log stream that broke and resumed as a gap of that log', async () => {
+    const { fake, observer, pods } = await observe();
+    pods.send('ADDED', pod([{ name: 'app', id: 'containerd://a1', state: 'running' }]));
+    const first = await fake.nthLog('app', 1);
+    first.line(at(100), 'one');
+    await until(observer, 'line one', () => logs(observer).length === 1);
+    first.break();
+    await fake.nthLog('app', 2);
+    await until(observer, 'a log gap', () => observer.timeline.gaps.length > 0);
+    expect(observer.timeline.gaps[0]?.stream).toBe('log of app');
   });
 });

@@ -3,10 +3,11 @@ import type { CoreV1Event, LogOptions, V1ContainerStatus, V1Pod } from '@kuberne
 import { describeError } from '../errors.js';
 import type { Kube } from '../kube/client.js';
 import { retry } from '../retry.js';
+import type { ObservationGap } from '../timeline/gaps.js';
 import type { RecordKind, TimelineRecord } from '../timeline/record.js';
 import { formatTimeNs, nowNs } from '../timeline/time.js';
 import { Timeline } from '../timeline/timeline.js';
-import { waitFor, withDeadline, type WaitOptions } from '../wait.js';
+import { sleep, waitFor, withDeadline, type WaitOptions } from '../wait.js';
 import { eventRecords } from './events.js';
 import { LineSplitter, parseLogLine, type LogLine } from './log-line.js';
 import { diffPod } from './pod-status.js';
@@ -42,6 +43,9 @@ export interface LogReopenSettings {
 
 const LOG_REOPEN: LogReopenSettings = { attempts: 8, minDelayMs: 250, maxDelayMs: 4000, statusGraceMs: 3000 };
 
+/** The API server answers a small request within 2 s every second, or the harness counts itself blind. */
+const HEARTBEAT = { intervalMs: 1000, timeoutMs: 2000 };
+
 /** The last look at the runtime before stop() returns may take this long in all. */
 const RUNTIME_SWEEP_MS = 3000;
 
@@ -57,6 +61,8 @@ export type ObserverOptions = ObservedPod &
     runtimeSweepMs?: number;
     /** Pause before a watch reconnects (resilientWatch's default when unset). */
     watchRestartDelayMs?: number;
+    /** How often the API server is asked whether it answers, and how long an answer may take. */
+    heartbeat?: Partial<typeof HEARTBEAT>;
   };
 
 type Outcome = 'ended' | 'broken' | 'aborted';
@@ -141,7 +147,42 @@ export class PodObserver {
           if (phase !== 'DELETED') this.eventSeen(event);
         },
       }),
+      this.heartbeat(),
     );
+  }
+
+  /**
+   * Asks the API server something small every second: a silent watch may just be a quiet Pod, but
+   * an API server that does not answer (stopped, frozen) is a stretch in which nothing could be
+   * seen, and neither could the kubelet report. From the last answer to the next is a gap.
+   */
+  private async heartbeat(): Promise<void> {
+    const ping = this.transport.ping?.bind(this.transport);
+    if (!ping) return;
+    const { intervalMs, timeoutMs } = { ...HEARTBEAT, ...this.options.heartbeat };
+    let lastAnswerNs = nowNs();
+    let down: string | undefined;
+    while (!this.abort.signal.aborted) {
+      try {
+        await withDeadline(ping(), timeoutMs, this.abort.signal);
+        if (down !== undefined)
+          this.gap({ stream: 'api server', fromNs: lastAnswerNs, toNs: nowNs(), why: down });
+        down = undefined;
+        lastAnswerNs = nowNs();
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        down ??= `no answer within ${timeoutMs} ms (${describeError(error)})`;
+      }
+      await sleep(intervalMs, this.abort.signal).catch(() => undefined);
+    }
+  }
+
+  /** Puts a gap on the timeline; with `note`, also among the problems (a log break has its own note). */
+  private gap(gap: ObservationGap, note = true): void {
+    this.timeline.addGap(gap);
+    if (note)
+      this.problem(`blind ${formatTimeNs(gap.fromNs)} – ${formatTimeNs(gap.toNs)}: ${gap.stream} ${gap.why}`);
+    else for (const listener of this.listeners) listener();
   }
 
   /** One resilient watch on a collection in the scenario's namespace, narrowed by a selector. */
@@ -162,6 +203,7 @@ export class PodObserver {
       },
       ...handlers,
       onProblem: (message) => this.problem(message),
+      onGap: (fromNs, toNs, why) => this.gap({ stream: `${resource} watch`, fromNs, toNs, why }),
       silenceMs,
       restartDelayMs: this.options.watchRestartDelayMs,
       signal: this.abort.signal,
@@ -298,11 +340,13 @@ export class PodObserver {
     const recorded = new Set<string>();
     let last: LogLine | undefined;
     let brokeAtNs: bigint | undefined;
+    let lastReceivedNs: bigint | undefined;
     let fruitless = 0;
     let fresh = false;
     const what = `log stream of ${container} (${containerId})`;
     const onLine = (line: LogLine) => {
       const key = `${line.ns} ${line.text}`;
+      lastReceivedNs = nowNs();
       if (recorded.has(key)) return;
       recorded.add(key);
       if (last === undefined || line.ns >= last.ns) last = line;
@@ -361,6 +405,15 @@ export class PodObserver {
       if (brokeAtNs !== undefined) {
         const since = resumedFrom ? ` from ${resumedFrom}` : '';
         this.problem(`${what} broke at ${formatTimeNs(brokeAtNs)}; resumed${since}`);
+        this.gap(
+          {
+            stream: `log of ${container}`,
+            fromNs: lastReceivedNs ?? brokeAtNs,
+            toNs: nowNs(),
+            why: `stream broke; resumed${since}, lines deduplicated`,
+          },
+          false,
+        );
       }
 
       const outcome = await stream.done;

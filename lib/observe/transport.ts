@@ -57,6 +57,8 @@ export interface KubeTransport extends WatchTransport {
   ): Promise<Abortable>;
   listPods(namespace: string, query: ListQuery): Promise<Listed<V1Pod>>;
   listEvents(namespace: string, query: ListQuery): Promise<Listed<CoreV1Event>>;
+  /** A small request that shows the API server answers (absent in fakes that do not model it). */
+  ping?(): Promise<unknown>;
 }
 
 /**
@@ -87,5 +89,6 @@ export function kubeTransport(kube: Kube): KubeTransport {
     },
     listPods: (namespace, query) => kube.core.listNamespacedPod({ namespace, ...query }),
     listEvents: (namespace, query) => kube.core.listNamespacedEvent({ namespace, ...query }),
+    ping: () => kube.core.getAPIResources(),
   };
 }

@@ -15,6 +15,7 @@ function watching(fake: FakeKube, silenceMs = 5000) {
   const seen: string[] = [];
   const relists: string[][] = [];
   const problems: string[] = [];
+  const gaps: { ms: number; why: string }[] = [];
   const done = resilientWatch<Item>({
     transport: fake,
     path: '/api/v1/namespaces/ns/pods',
@@ -27,6 +28,7 @@ function watching(fake: FakeKube, silenceMs = 5000) {
       seen.push(`${phase} ${object.metadata.name}@${object.metadata.resourceVersion}`),
     onRelist: (items) => relists.push(items.map((i) => `${i.metadata.name}@${i.metadata.resourceVersion}`)),
     onProblem: (message) => problems.push(message),
+    onGap: (fromNs, toNs, why) => gaps.push({ ms: Number((toNs - fromNs) / 1_000_000n), why }),
     silenceMs,
     restartDelayMs: 5,
     signal: controller.signal,
@@ -36,7 +38,7 @@ function watching(fake: FakeKube, silenceMs = 5000) {
     await done;
   };
   stops.push(stop);
-  return { seen, relists, problems, done, stop };
+  return { seen, relists, problems, gaps, done, stop };
 }
 
 const stops: Array<() => Promise<void>> = [];
@@ -169,5 +171,32 @@ describe('resilientWatch', () => {
     await w.stop();
     expect(first.aborted).toBe(true);
     expect(fake.watches).toHaveLength(1);
+  });
+
+  it('records a gap from the last thing received until the stream is back, for a break but not a planned close', async () => {
+    const fake = new FakeKube();
+    lists(fake, { items: [], resourceVersion: '10' });
+    const w = watching(fake);
+    const first = await fake.nthWatch('pods', 1);
+    first.send('ADDED', item('p', '11'));
+    first.close();
+    const second = await fake.nthWatch('pods', 2);
+    expect(w.gaps).toEqual([]);
+    await sleep(30);
+    second.close(new Error('connect ECONNREFUSED'));
+    await fake.nthWatch('pods', 3);
+    expect(w.gaps).toHaveLength(1);
+    expect(w.gaps[0]?.why).toBe('stream broke');
+    expect(w.gaps[0]?.ms).toBeGreaterThanOrEqual(25);
+  });
+
+  it('records the relist after 410 as a gap', async () => {
+    const fake = new FakeKube();
+    lists(fake, { items: [], resourceVersion: '10' }, { items: [], resourceVersion: '20' });
+    const w = watching(fake);
+    const first = await fake.nthWatch('pods', 1);
+    first.send('ERROR', { kind: 'Status', code: 410, reason: 'Expired' });
+    await fake.nthWatch('pods', 2);
+    expect(w.gaps.map((g) => g.why)).toEqual(['resourceVersion expired (410), relisted']);
   });
 });

@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { httpStatus } from '../retry.js';
+import { nowNs } from '../timeline/time.js';
 import { sleep } from '../wait.js';
 import { watchTransport, type Abortable, type WatchTransport } from './transport.js';
 
@@ -29,6 +30,11 @@ export interface ResilientWatchOptions<T extends ObjectWithMeta> {
   /** Called on every (re)list with the full current set, so the caller can notice deletions it missed. */
   onRelist?: (items: T[]) => void;
   onProblem?: (message: string) => void;
+  /**
+   * The stream was down: from the last thing it received to the moment it was back (a list
+   * answered, or a new stream accepted). A server's planned close, resumed at once, is no gap.
+   */
+  onGap?: (fromNs: bigint, toNs: bigint, why: string) => void;
   silenceMs: number;
   /** Pause before reconnecting after a close or silence (default 500 ms), so a down server is not hammered. */
   restartDelayMs?: number;
@@ -37,6 +43,13 @@ export interface ResilientWatchOptions<T extends ObjectWithMeta> {
 
 const RESTART_DELAY_MS = 500;
 
+const WHY = {
+  closed: 'stream broke',
+  gone: 'resourceVersion expired (410), relisted',
+  silent: 'stream went silent',
+  aborted: 'stopped',
+} as const;
+
 export async function resilientWatch<T extends ObjectWithMeta>(
   options: ResilientWatchOptions<T>,
 ): Promise<void> {
@@ -44,21 +57,31 @@ export async function resilientWatch<T extends ObjectWithMeta>(
   if (!transport) throw new Error(`resilientWatch ${options.path}: neither transport nor config given`);
   const restartDelayMs = options.restartDelayMs ?? RESTART_DELAY_MS;
   let resourceVersion: string | undefined;
+  let lastReceivedNs = nowNs();
+  let down: string | undefined;
+  const back = () => {
+    if (down !== undefined) options.onGap?.(lastReceivedNs, nowNs(), down);
+    down = undefined;
+    lastReceivedNs = nowNs();
+  };
 
   while (!options.signal.aborted) {
     if (resourceVersion === undefined) {
       try {
         const listed = await options.list();
+        back();
         resourceVersion = listed.resourceVersion;
         options.onRelist?.(listed.items);
         for (const item of listed.items) options.onEvent('ADDED', item);
       } catch (error) {
+        down ??= 'list failed';
         options.onProblem?.(`list ${options.path} failed: ${String(error)}`);
         await pause(restartDelayMs, options.signal);
         continue;
       }
     }
 
+    let closedWithError = false;
     const outcome = await new Promise<'closed' | 'gone' | 'silent' | 'aborted'>((resolve) => {
       let controller: Abortable | undefined;
       let watchdog: NodeJS.Timeout | undefined;
@@ -95,6 +118,7 @@ export async function resilientWatch<T extends ObjectWithMeta>(
             if (finished) return;
             const object = received as T & { code?: number };
             arm();
+            lastReceivedNs = nowNs();
             if (phase === 'ERROR') {
               if (object.code === 410) finish('gone');
               else options.onProblem?.(`watch ${options.path} error: ${JSON.stringify(object)}`);
@@ -107,6 +131,7 @@ export async function resilientWatch<T extends ObjectWithMeta>(
           },
           (error: unknown) => {
             if (error && !options.signal.aborted && !finished) {
+              closedWithError = true;
               if (httpStatus(error) === 410) return finish('gone');
               options.onProblem?.(`watch ${options.path} closed: ${String(error)}`);
             }
@@ -117,8 +142,10 @@ export async function resilientWatch<T extends ObjectWithMeta>(
           (c) => {
             controller = c;
             if (finished) c.abort();
+            else back();
           },
           (error: unknown) => {
+            closedWithError = true;
             if (httpStatus(error) === 410) return finish('gone');
             options.onProblem?.(`watch ${options.path} failed to start: ${String(error)}`);
             finish('closed');
@@ -129,6 +156,7 @@ export async function resilientWatch<T extends ObjectWithMeta>(
     if (outcome === 'aborted') return;
     if (outcome === 'gone') resourceVersion = undefined;
     if (outcome === 'silent') options.onProblem?.(`watch ${options.path} went silent; restarting`);
+    if (outcome !== 'closed' || closedWithError) down ??= WHY[outcome];
     if (outcome !== 'gone') await pause(restartDelayMs, options.signal);
   }
 }

@@ -198,6 +198,26 @@ function deleteGuides(records: TimelineRecord[], scale: TimeScale, top: number, 
     .join('');
 }
 
+/** Where the harness was blind: hatched bands across every lane, each with what was down and why. */
+function blindBands(
+  scenario: ScenarioResult,
+  scale: { x: (ns: bigint) => number },
+  top: number,
+  bottom: number,
+): string {
+  return scenario.timeline.gaps
+    .map((gap) => {
+      const x1 = scale.x(gap.fromNs);
+      const x2 = Math.max(scale.x(gap.toNs), x1 + 2);
+      return group(
+        { class: 'blind', 'data-stream': gap.stream },
+        [rect(x1, top, x2 - x1, bottom - top, { fill: '#9A6700', opacity: 0.14 })],
+        `blind ${displayTime(gap.fromNs)}–${displayTime(gap.toNs)}: ${gap.stream}, ${gap.why}`,
+      );
+    })
+    .join('');
+}
+
 /** The scenario's timeline as an SVG: a Pod lane, one lane per container, measured gaps, time axis, legend. */
 export function timelineChart(scenario: ScenarioResult): string {
   const records = scenario.timeline.records;
@@ -265,6 +285,7 @@ export function timelineChart(scenario: ScenarioResult): string {
       ...backgrounds,
       grid,
       deleteGuides(records, scale, TOP, axisTop),
+      blindBands(scenario, scale, TOP, gapsTop),
       lanes,
       gaps.svg,
       axisMarks,

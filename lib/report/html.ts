@@ -181,6 +181,15 @@ function timelineTable(scenario: ScenarioResult): Markup {
 function section(scenario: ScenarioResult): Markup {
   const error =
     scenario.error !== undefined ? html`<p class="error"><strong>Error:</strong> ${scenario.error}</p>` : '';
+  const blind = scenario.timeline.gaps.length
+    ? html`<p class="notice" data-notice="blind">
+        <strong>The harness was blind</strong> (shaded in the chart):
+        ${scenario.timeline.gaps
+          .map((g) => `${displayTime(g.fromNs)}–${displayTime(g.toNs)} ${g.stream}, ${g.why}`)
+          .join('; ')}.
+        Rules that needed to see that stretch are undecided.
+      </p>`
+    : '';
   return html`<section
     class="scenario ${scenario.verdict}"
     id="${sectionId(scenario)}"
@@ -193,7 +202,7 @@ function section(scenario: ScenarioResult): Markup {
       pod <span class="mono">${scenario.podName}</span> · <span class="mono">${scenario.manifestPath}</span> ·
       started ${scenario.startedAt} · ${seconds(scenario.durationMs)}
     </p>
-    ${error}
+    ${error} ${blind}
     <div class="chart">${raw(timelineChart(scenario))}</div>
     <h3>Rules</h3>
     ${assertionTable(scenario)} ${timelineTable(scenario)}

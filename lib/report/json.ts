@@ -1,6 +1,7 @@
 import type { AssertionResult, Measurement, Verdict } from '../assert/result.js';
 import type { PodShape } from '../timeline/pod-shape.js';
 import type { ClusterInfo, RunResult, ScenarioResult } from '../run/result.js';
+import { gapToJson, type ObservationGapJson } from '../timeline/gaps.js';
 import { recordToJson, type TimelineRecordJson } from '../timeline/record.js';
 
 /** Bump when a field changes meaning or disappears; adding fields keeps the version. */
@@ -47,6 +48,8 @@ export interface ScenarioJson {
   measurements: MeasurementMap;
   assertions: AssertionJson[];
   timeline: TimelineRecordJson[];
+  /** Where the harness was blind while it observed: streams down, the API server not answering. */
+  observationGaps: ObservationGapJson[];
 }
 
 export interface ScenarioSummaryJson {
@@ -131,6 +134,7 @@ function scenarioJson(scenario: ScenarioResult): ScenarioJson {
     measurements: measurementMap(scenario),
     assertions: scenario.assertions.map(assertionJson),
     timeline: scenario.timeline.toJSON(),
+    observationGaps: scenario.timeline.gaps.map(gapToJson),
   };
 }
 

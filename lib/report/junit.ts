@@ -61,12 +61,21 @@ function outcome(scenario: ScenarioResult): string {
   return `      <failure${attributes({ message, type: 'BrokenRule' })}>${escapeText(details || message)}</failure>\n`;
 }
 
+/** Where the harness was blind, one line each, before the timeline. */
+function blind(scenario: ScenarioResult): string {
+  return scenario.timeline.gaps
+    .map(
+      (gap) => `blind ${formatTimeNs(gap.fromNs)} → ${formatTimeNs(gap.toNs)}: ${gap.stream}, ${gap.why}\n`,
+    )
+    .join('');
+}
+
 function testcase(scenario: ScenarioResult, classname: string): string {
   const timeline = formatSlice(scenario.timeline.records);
   return [
     `    <testcase${attributes({ classname, name: scenario.title, time: seconds(scenario.durationMs) })}>\n`,
     outcome(scenario),
-    `      <system-out>${escapeText(`namespace ${scenario.namespace}, pod ${scenario.podName}\n${timeline}`)}</system-out>\n`,
+    `      <system-out>${escapeText(`namespace ${scenario.namespace}, pod ${scenario.podName}\n${blind(scenario)}${timeline}`)}</system-out>\n`,
     `    </testcase>\n`,
   ].join('');
 }

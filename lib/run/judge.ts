@@ -1,3 +1,4 @@
+import { decideAcrossGaps } from '../assert/gaps.js';
 import { overallVerdict } from '../assert/result.js';
 import type { Scenario, RunSettings } from '../scenarios/scenario.js';
 import type { PodShape } from '../timeline/pod-shape.js';
@@ -19,7 +20,17 @@ export function judgeScenario(
     error?: string;
   },
 ): ScenarioResult {
-  const assertions = scenario.rules(observed.timeline, observed.shape, observed.settings);
+  const { timeline } = observed;
+  const records = timeline.records;
+  const window = {
+    fromNs: timeline.first({ kind: 'applied' })?.ns ?? records[0]?.ns ?? 0n,
+    toNs: timeline.find({ kind: 'observed-until' }).at(-1)?.ns ?? records.at(-1)?.ns ?? 0n,
+  };
+  const assertions = decideAcrossGaps(
+    scenario.rules(timeline, observed.shape, observed.settings),
+    timeline.gaps,
+    window,
+  );
   return {
     name: scenario.name,
     title: scenario.title,

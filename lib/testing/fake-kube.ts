@@ -84,6 +84,8 @@ export class FakeKube implements KubeTransport {
   /** What the next list calls answer; the default is an empty collection at resourceVersion 1. */
   listPodsAnswer: ListAnswer<V1Pod> = () => ({ items: [], metadata: { resourceVersion: '1' } });
   listEventsAnswer: ListAnswer<CoreV1Event> = () => ({ items: [], metadata: { resourceVersion: '1' } });
+  /** The heartbeat's request; absent until a test models the API server answering (or not). */
+  ping?: () => Promise<unknown>;
   /** Return an error to refuse a log request (as the server refusing it), undefined to accept it. */
   refuseLog: (container: string, options: LogOptions) => Error | undefined = () => undefined;
 

@@ -1,3 +1,4 @@
+import type { ObservationGap } from '../timeline/gaps.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { formatTimeNs } from '../timeline/time.js';
 import { Timeline, type RecordQuery } from '../timeline/timeline.js';
@@ -91,4 +92,12 @@ export function addRecord(timeline: Timeline, record: NewRecord): Timeline {
     ...record,
   });
   return copy;
+}
+
+/** A copy of the timeline with one more observation gap: the harness blind from `fromNs` to `toNs`. */
+export function addGap(timeline: Timeline, gap: ObservationGap): Timeline {
+  return new Timeline(
+    timeline.records.map((r) => ({ ...r })),
+    [...timeline.gaps, gap],
+  );
 }

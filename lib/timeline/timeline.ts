@@ -5,6 +5,7 @@ import {
   type TimelineRecord,
   type TimelineRecordJson,
 } from './record.js';
+import { gapFromJson, type ObservationGap, type ObservationGapJson } from './gaps.js';
 import { displayTime } from './time.js';
 
 function byTime(a: TimelineRecord, b: TimelineRecord): number {
@@ -33,12 +34,15 @@ function matches(record: TimelineRecord, query: RecordQuery): boolean {
 /** One ordered record of everything observed about one Pod. */
 export class Timeline {
   private readonly items: TimelineRecord[] = [];
+  /** Where the harness was blind while it observed (streams down, API server silent). */
+  readonly gaps: ObservationGap[] = [];
   /** The sorted view, kept until the next `add`: rules query the same timeline many times. */
   private sorted: TimelineRecord[] | undefined;
   private nextSeq = 0;
 
-  constructor(records: Iterable<TimelineRecord> = []) {
+  constructor(records: Iterable<TimelineRecord> = [], gaps: Iterable<ObservationGap> = []) {
     for (const record of records) this.items.push(record);
+    for (const gap of gaps) this.gaps.push(gap);
     this.nextSeq = this.items.reduce((max, r) => Math.max(max, r.seq + 1), 0);
   }
 
@@ -48,6 +52,10 @@ export class Timeline {
     this.items.push(stamped);
     this.sorted = undefined;
     return stamped;
+  }
+
+  addGap(gap: ObservationGap): void {
+    this.gaps.push(gap);
   }
 
   /** All records ordered by time, ties by observation order. */
@@ -83,8 +91,8 @@ export class Timeline {
     return this.records.map(recordToJson);
   }
 
-  static fromJSON(json: TimelineRecordJson[]): Timeline {
-    return new Timeline(json.map(recordFromJson));
+  static fromJSON(json: TimelineRecordJson[], gaps: ObservationGapJson[] = []): Timeline {
+    return new Timeline(json.map(recordFromJson), gaps.map(gapFromJson));
   }
 }
 
