@@ -1,4 +1,4 @@
-import { KubernetesObjectApi, PatchStrategy, type V1Pod } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy, type V1Namespace, type V1Pod } from '@kubernetes/client-node';
 import type { Kube } from '../kube/client.js';
 import { httpStatus, isRetryable, retry } from '../retry.js';
 
@@ -6,7 +6,20 @@ export const FIELD_MANAGER = 'sidecar-conformance';
 export const RUN_LABEL = 'sidecar-conformance.io/run';
 export const SCENARIO_LABEL = 'sidecar-conformance.io/scenario';
 
-/** Creates the scenario's own namespace, labelled with the run id so leftovers can be found. */
+/** Thrown when the namespace a scenario needs is already there: it is never adopted. */
+export class NamespaceExistsError extends Error {
+  override readonly name = 'NamespaceExistsError';
+}
+
+/** Who a namespace's run label says made it, in words for a message. */
+function describeOwner(owner: string | undefined): string {
+  return owner === undefined ? `no ${RUN_LABEL} label` : `label ${RUN_LABEL}=${owner}`;
+}
+
+/**
+ * Creates the scenario's own namespace, labelled with the run id so leftovers can be found. A
+ * namespace that already exists is refused, never reused: whatever is in it is not this run's.
+ */
 export async function createNamespace(
   kube: Kube,
   name: string,
@@ -14,26 +27,65 @@ export async function createNamespace(
   scenario: string,
 ): Promise<void> {
   await retry(
-    () =>
-      kube.core.createNamespace({
-        body: { metadata: { name, labels: { [RUN_LABEL]: runId, [SCENARIO_LABEL]: scenario } } },
-      }),
+    async (attempt) => {
+      try {
+        await kube.core.createNamespace({
+          body: { metadata: { name, labels: { [RUN_LABEL]: runId, [SCENARIO_LABEL]: scenario } } },
+        });
+      } catch (error) {
+        if (httpStatus(error) !== 409) throw error;
+        const existing = await kube.core.readNamespace({ name }).catch(() => undefined);
+        const labels = existing?.metadata?.labels ?? {};
+        // A retry after an answer was lost finds the namespace our own earlier attempt made.
+        const ours = labels[RUN_LABEL] === runId && labels[SCENARIO_LABEL] === scenario;
+        if (attempt > 1 && ours && !existing?.metadata?.deletionTimestamp) return;
+        const owner =
+          labels[RUN_LABEL] === runId ? 'another caller in this run' : describeOwner(labels[RUN_LABEL]);
+        throw new NamespaceExistsError(
+          `namespace ${name} already exists and is not this run's (${owner}); the harness never reuses a namespace it did not create.`,
+        );
+      }
+    },
     {
       description: `create namespace ${name}`,
-      retryable: (e) => httpStatus(e) !== 409 && isRetryable(e),
+      retryable: (e) => !(e instanceof NamespaceExistsError) && httpStatus(e) !== 409 && isRetryable(e),
     },
   );
 }
 
-/** Deletes a namespace this harness created; does not wait for it to be gone. */
-export async function deleteNamespace(kube: Kube, name: string): Promise<void> {
-  await retry(
+/**
+ * Deletes a namespace this run created, and only such a one: it must carry this run's label, or it
+ * is left alone and the returned note says why. Undefined when it was deleted or already gone. Does
+ * not wait for it to be gone.
+ */
+export async function deleteNamespace(kube: Kube, name: string, runId: string): Promise<string | undefined> {
+  return retry(
     async () => {
+      let namespace: V1Namespace;
       try {
-        await kube.core.deleteNamespace({ name, gracePeriodSeconds: 0 });
+        namespace = await kube.core.readNamespace({ name });
+      } catch (error) {
+        if (httpStatus(error) === 404) return undefined;
+        throw error;
+      }
+      const owner = namespace.metadata?.labels?.[RUN_LABEL];
+      // A JavaScript caller without a run id must not match a namespace that has no label either.
+      if (!runId || owner !== runId)
+        return `namespace ${name} is not this run's (${describeOwner(owner)}); left alone`;
+      // Deleting a namespace already terminating is refused with 409; it is going anyway.
+      if (namespace.metadata?.deletionTimestamp) return undefined;
+      const uid = namespace.metadata?.uid;
+      try {
+        // The uid precondition deletes the namespace read above, not one made again under its name since.
+        await kube.core.deleteNamespace({
+          name,
+          gracePeriodSeconds: 0,
+          ...(uid ? { body: { preconditions: { uid } } } : {}),
+        });
       } catch (error) {
         if (httpStatus(error) !== 404) throw error;
       }
+      return undefined;
     },
     {
       description: `delete namespace ${name}`,

@@ -86,8 +86,9 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (namespaceCreated && !options.keepPod) {
       // The Pods of Files 1, 4 and 5 ignore SIGTERM (sleep as PID 1): remove them at once.
       await deletePod(options.kube, namespace, podName, 0).catch(() => undefined);
-      await deleteNamespace(options.kube, namespace).catch((e: unknown) =>
-        progress(`could not delete namespace ${namespace}: ${describeError(e)}`),
+      await deleteNamespace(options.kube, namespace, options.runId).then(
+        (note) => note && progress(`note: ${note}`),
+        (e: unknown) => progress(`could not delete namespace ${namespace}: ${describeError(e)}`),
       );
     }
   }
