@@ -28,7 +28,7 @@ const kube = connect(live.kubeconfigPath, live.context);
 const namespace = `example-my-pod-${live.runId}`;
 
 beforeAll(() => createNamespace(kube, namespace, live.runId, 'example-my-pod'));
-afterAll(() => deleteNamespace(kube, namespace));
+afterAll(() => deleteNamespace(kube, namespace, live.runId));
 
 test('my-pod: sidecars start before the app and stop after it, in reverse order', async () => {
   const { pod, shape } = await loadPodManifest(MANIFEST);

@@ -37,8 +37,11 @@ export async function writeClusterFiles(
     serviceIp: layout.serviceIp,
     nodeIp: layout.nodeIp,
   });
-  for (const file of kubeconfigFiles(layout, clusterName))
+  for (const file of kubeconfigFiles(layout, clusterName)) {
     await writeFile(file.path, file.text, { mode: 0o600 });
+    // writeFile's mode applies only to a file it creates: a kubeconfig left 0644 is tightened here.
+    await chmod(file.path, 0o600);
+  }
   await writeFile(
     layout.kubelet.configPath,
     kubeletConfig({
