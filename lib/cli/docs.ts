@@ -21,12 +21,15 @@ export async function scenarioTable(): Promise<string> {
       );
       const rules = scenario.rules(timeline, fixture.shape, runSettings()).map((r) => r.rule);
       const unique = [...new Set(rules)];
-      return `| \`${scenario.name}\` | ${scenario.suite} | \`${scenario.manifest}\` | ${cell(scenario.title)} | ${cell(unique.join('; '))} |`;
+      const follows = scenario.upstream
+        ? `${scenario.upstream.row}: \`${scenario.upstream.file}\` "${cell(scenario.upstream.test)}"`
+        : 'the seed article';
+      return `| \`${scenario.name}\` | ${scenario.suite} | ${follows} | \`${scenario.manifest}\` | ${cell(scenario.title)} | ${cell(unique.join('; '))} |`;
     }),
   );
   return [
-    '| Scenario (`--only`) | Suite | Manifest | What it proves | Rules checked (on its recorded run) |',
-    '| --- | --- | --- | --- | --- |',
+    '| Scenario (`--only`) | Suite | Follows | Manifest | What it proves | Rules checked (on its recorded run) |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }

@@ -38,6 +38,14 @@ export interface Scenario {
   title: string;
   /** Manifest path relative to the repository root. */
   manifest: string;
+  /** For the upstream suite: the row of shared upstream-rules and the Kubernetes test it follows. */
+  upstream?: {
+    row: string;
+    /** e.g. `test/e2e_node/container_lifecycle_test.go`. */
+    file: string;
+    /** The Describe/It it follows, shortened. */
+    test: string;
+  };
   /** The Pod to apply when it is not read from `manifest` as it stands (a workload's Pod template). */
   pod?: V1Pod;
   /** Waits for the states the rules need (Ready, restarts, deletion, completion). */

@@ -9,14 +9,15 @@ import { parseTolerance, runSettings } from '../lib/run/settings.js';
 import type { ScenarioResult } from '../lib/run/result.js';
 import { runScenario } from '../lib/run/runner.js';
 import { assembleRun } from '../lib/run/judge.js';
-import { SCENARIOS } from '../lib/scenarios/registry.js';
+import { SCENARIOS, selectScenarios } from '../lib/scenarios/registry.js';
 import { saveFixture } from '../lib/testing/fixture.js';
 import { nowNs } from '../lib/timeline/time.js';
 import { liveRuntime } from './session-context.js';
 
 /**
- * The article's five Pods against a real kubelet, concurrently, each in its own namespace.
- * Reports for the run land under reports/<run id>/ like the command line's.
+ * Every registered scenario (the seed's and upstream's, or those SIDECAR_SUITE and SIDECAR_ONLY
+ * select) against a real kubelet, concurrently, each in its own namespace. Reports for the run land
+ * under reports/<run id>/ like the command line's.
  */
 const live = inject('liveSession');
 const kube = connect(live.kubeconfigPath, live.context);
@@ -25,13 +26,17 @@ const settings = runSettings({
   shutdownToleranceMs: parseTolerance(process.env.SIDECAR_TOLERANCE_MS),
 });
 const root = resolve(import.meta.dirname, '..');
+const scenarios = selectScenarios({
+  ...(process.env.SIDECAR_SUITE ? { suite: process.env.SIDECAR_SUITE } : {}),
+  ...(process.env.SIDECAR_ONLY ? { only: [process.env.SIDECAR_ONLY] } : {}),
+});
 const results: ScenarioResult[] = [];
 const startedNs = nowNs();
 
 describe.concurrent(
-  `seed scenarios on Kubernetes ${live.cluster.kubernetesVersion} (image ${live.image.used})`,
+  `${scenarios.length} scenarios on Kubernetes ${live.cluster.kubernetesVersion} (image ${live.image.used})`,
   () => {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of scenarios) {
       test(scenario.title, async ({ signal }) => {
         const result = await runScenario(scenario, {
           kube,
