@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Precision, RecordSource, TimelineRecord } from '../timeline/record.js';
-import { parseTimeNs } from '../timeline/time.js';
+import { record } from '../testing/records.js';
 import { Timeline } from '../timeline/timeline.js';
 import { exitOf, orderOf, spanBounds, startOf, withinBounds } from './instants.js';
 
-let seq = 0;
-/** A record at `time`; whole-second sources get precision `second`. */
-function rec(
-  kind: TimelineRecord['kind'],
-  container: string,
-  time: string,
-  source: RecordSource = 'runtime',
-  extra: Partial<TimelineRecord> = {},
-): TimelineRecord {
-  const precision: Precision = source === 'status' || source === 'event' ? 'second' : 'exact';
-  const ns = parseTimeNs(time);
-  return { seq: seq++, source, kind, container, time, ns, precision, observedNs: ns, ...extra };
-}
+const rec = record;
 
 describe('orderOf', () => {
   const exactA = rec('started', 'a', '2026-11-28T20:41:50.100Z');

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Precision, RecordSource, TimelineRecord } from '../timeline/record.js';
-import { parseTimeNs } from '../timeline/time.js';
+import { record } from '../testing/records.js';
 import { Timeline } from '../timeline/timeline.js';
 import { explainAssertion } from '../report/explain.js';
 import { exitsBefore, runTogether, startsBefore, stopsAfter } from './timing.js';
 import { hasRestarted, readyCountIs } from './state.js';
 
-let seq = 0;
-function rec(
-  kind: TimelineRecord['kind'],
-  container: string,
-  time: string,
-  source: RecordSource = 'runtime',
-  extra: Partial<TimelineRecord> = {},
-): TimelineRecord {
-  const precision: Precision = source === 'status' || source === 'event' ? 'second' : 'exact';
-  const ns = parseTimeNs(time);
-  return { seq: seq++, source, kind, container, time, ns, precision, observedNs: ns, ...extra };
-}
+const rec = record;
 const T = (s: string) => `2026-11-28T20:41:${s}Z`;
 
 describe('startsBefore', () => {
