@@ -1,6 +1,7 @@
 /** `--help` texts: what each command does, its flags with defaults, and the exit codes. */
-import { defaults } from '../config.js';
+import { defaults, TEST_IMAGE } from '../config.js';
 import { EXIT_CODE_MEANINGS } from '../errors.js';
+import { DEFAULT_BAND } from '../report/diff.js';
 import { SCENARIOS, SUITES } from '../scenarios/registry.js';
 
 export const EXIT_CODES = `Exit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}`;
@@ -28,10 +29,12 @@ Usage: sidecar-conformance <command> [flags]
 
 Commands:
   run                 run the scenarios (${SCENARIOS.length}), write reports (JUnit, JSON, HTML) under reports/
-  check FILE.yaml     apply any Pod with sidecars and check the rules every such Pod must follow
+  check FILE.yaml     run any workload with sidecars (Pod, Job, CronJob, Deployment, …) and check
+                      the rules every such Pod must follow
   cluster up|down|status
                       manage the local cluster (Kubernetes built from source, no registry needed)
   setup               install the Debian packages the local cluster needs (as root)
+  diff A.json B.json  what changed between two runs' report.json; exit 1 on a regression
 
 Run \`sidecar-conformance <command> --help\` for a command's flags.
 Global flags: --debug (stack traces), --help.
@@ -53,19 +56,49 @@ ${CLUSTER_FLAGS}
 ${EXIT_CODES}`,
   check: `Usage: sidecar-conformance check FILE.yaml [flags]
 
-Applies one Pod with native sidecars (initContainers with restartPolicy: Always) and checks:
-  - sidecars start in manifest order, before the app (Events and container status agree);
-  - restartPolicy Always: after delete, the app stops first, then the sidecars in reverse order;
-    each sidecar's stop gap is measured and reported;
-  - restartPolicy Never/OnFailure: after the app exits, the sidecars stop in reverse order and the
-    Pod completes.
-Images are used as written unless --image says otherwise.
+Runs every workload in FILE with native sidecars (initContainers with restartPolicy: Always), each
+in its own namespace, all at once:
+  Pod                    applied as written;
+  Job                    applied; its Pods observed by label batch.kubernetes.io/job-name; the Job
+                         must reach condition Complete (Failed names its reason); retries under
+                         backoffLimit are reported (status.failed, the other Pods' names);
+  CronJob                run once, at once, as a Job made from its jobTemplate;
+  Deployment, StatefulSet, DaemonSet, ReplicaSet
+                         its Pod template run as one bare Pod named after the workload
+                         (a StatefulSet's volumeClaimTemplates become emptyDir volumes).
+Other objects in FILE (a ConfigMap, a Service) are not applied. Rules checked on every such Pod:
+  - sidecars start in manifest order, before the app (status and Events agree); every container
+    starts only after each sidecar before it reported started: true (its startupProbe passed) and
+    each plain init container before it exited 0;
+  - restartPolicy Always: the Pod is deleted; Never/OnFailure and Jobs: it runs to completion.
+    The apps stop first, then the sidecars in reverse order; each stop gap is measured, within
+    the grace period. Exits are the runtime's or the container status's, never a log line;
+  - the kubelet's budget: the whole shutdown ends within terminationGracePeriodSeconds (default
+    30 s, preStop hooks included) + 2 s (the minimum window per container) + the tolerance. When
+    the budget runs out, the containers still running are stopped together and reported so (who,
+    exit 137, when), not as an order violation.
+A wait ends early with one sentence naming the container, its image and the reason when an image
+cannot be pulled, a container cannot be created or keeps crashing (ErrImagePull, ImagePullBackOff,
+CrashLoopBackOff, CreateContainerError, CreateContainerConfigError, InvalidImageName); a timeout
+names what still blocks ("app waits for init container setup, still running after 120 s").
+
+Images: as run does, on the local provider (no registry) every container's image is replaced by
+the local test image (${TEST_IMAGE}), and the report says
+so; --image reference runs the images as written (the default on a cluster named by --kubeconfig);
+--image REF replaces every image by REF.
 
 Flags:
-  --timeout SECONDS     how long the Pod may take to run or complete (default: ${defaults.podTimeoutMs / 1000})
+  --timeout SECONDS     how long a Pod may take to run or complete (default: ${defaults.podTimeoutMs / 1000})
+  --tolerance MS        allowed excess over grace + 2 s at shutdown (default: ${defaults.shutdownToleranceMs})
   --reports DIR         where reports go (default: reports)
   --no-screenshot       skip the Chromium screenshot of the HTML report
-${CLUSTER_FLAGS.replace(/default on the local\n\s+provider, where nicolaka\/netshoot:v0.14 cannot be pulled/, 'replaces\n                        nicolaka/netshoot:v0.14 only')}
+${CLUSTER_FLAGS.replace(
+  / {2}--image local\|reference\|REF\n[^]*substituted\./,
+  `  --image local|reference|REF
+                        local = every image replaced by the busybox test image (default on the
+                        local provider), reference = every image as written (default elsewhere),
+                        REF = every image replaced by REF. The report says which ran.`,
+)}
 
 ${EXIT_CODES}`,
   cluster: `Usage: sidecar-conformance cluster up|down|status [--name NAME] [--version V] [--provider local]
@@ -82,6 +115,20 @@ Flags:
   --name NAME       cluster name (default: ${defaults.clusterName})
   --version V       Kubernetes version (default: ${defaults.kubernetesVersion})
   --provider local  the provider (only local for now)
+
+${EXIT_CODES}`,
+  diff: `Usage: sidecar-conformance diff BEFORE/report.json AFTER/report.json [flags]
+
+Compares two runs (last night and tonight, or two Kubernetes versions): every rule whose verdict
+changed, and every measurement that moved beyond its noise band. A rule that went from pass to fail
+is a regression: exit 1. Everything else is reported and exits 0.
+
+The noise band of a time is max(--band-ms, --band-share × the earlier value); counts have none.
+
+Flags:
+  --band-ms MS          the band's floor for times (default: ${DEFAULT_BAND.floorMs})
+  --band-share S        the band as a share of the earlier value (default: ${DEFAULT_BAND.share})
+  --json                print the diff as JSON
 
 ${EXIT_CODES}`,
   setup: `Usage: sidecar-conformance setup [--build] [--version V]

@@ -2,6 +2,7 @@ import { ExitCode, UserError, describeError, usageError } from '../errors.js';
 import { EXIT_CODES, HELP } from './help.js';
 import { checkCommand } from './check.js';
 import { clusterCommand } from './cluster.js';
+import { diffCommand } from './diff.js';
 import { runCommand } from './run.js';
 import { setupCommand } from './setup.js';
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   cluster: clusterCommand,
   setup: setupCommand,
+  diff: diffCommand,
 };
 
 /** Ctrl-C (or SIGTERM) aborts the run; the first one lets every step clean up. */
