@@ -1,4 +1,12 @@
-import { KubernetesObjectApi, PatchStrategy, type V1Namespace, type V1Pod } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+  type V1Job,
+  type V1Namespace,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import type { Kube } from '../kube/client.js';
 import { httpStatus, isRetryable, retry } from '../retry.js';
 
@@ -94,17 +102,35 @@ export async function deleteNamespace(kube: Kube, name: string, runId: string): 
   );
 }
 
-/** Server-side apply of one Pod into `namespace`. */
-export async function applyPod(kube: Kube, pod: V1Pod, namespace: string): Promise<V1Pod> {
+/** Server-side apply of one object into `namespace`. */
+async function applyObject<T extends KubernetesObject>(kube: Kube, object: T, namespace: string): Promise<T> {
   const objects = KubernetesObjectApi.makeApiClient(kube.config);
-  const body: V1Pod = { ...pod, metadata: { ...pod.metadata, namespace } };
+  const body: T = { ...object, metadata: { ...object.metadata, namespace } };
   return retry(
     () => objects.patch(body, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply),
     {
-      description: `apply Pod ${namespace}/${pod.metadata?.name}`,
+      description: `apply ${object.kind ?? 'object'} ${namespace}/${object.metadata?.name}`,
       retryable: (e) => [409, 429, 500, 503].includes(httpStatus(e) ?? 0),
     },
   );
+}
+
+/** Server-side apply of one Pod into `namespace`. */
+export async function applyPod(kube: Kube, pod: V1Pod, namespace: string): Promise<V1Pod> {
+  return applyObject(kube, { apiVersion: 'v1', kind: 'Pod', ...pod }, namespace);
+}
+
+/** Server-side apply of one Job into `namespace`; its Pods are the Job controller's to create. */
+export async function applyJob(kube: Kube, job: V1Job, namespace: string): Promise<V1Job> {
+  return applyObject(kube, { apiVersion: 'batch/v1', kind: 'Job', ...job }, namespace);
+}
+
+/** The Job as the API server has it now (its status: conditions, failed and succeeded counts). */
+export async function readJob(kube: Kube, namespace: string, name: string): Promise<V1Job> {
+  const batch = kube.config.makeApiClient(BatchV1Api);
+  return retry(() => batch.readNamespacedJob({ name, namespace }), {
+    description: `read Job ${namespace}/${name}`,
+  });
 }
 
 /** Deletes the Pod with its own grace period (the shutdown under test), or at once for clean-up. */

@@ -11,10 +11,10 @@ export interface PodManifest {
 }
 
 /**
- * Reads a manifest that must hold exactly one Pod with at least one sidecar (an init container with
- * restartPolicy Always). Every problem is one sentence naming the file.
+ * The objects of a YAML manifest, empty documents left out. A missing or unreadable file and
+ * invalid YAML are one sentence naming the file.
  */
-export async function loadPodManifest(path: string): Promise<PodManifest> {
+export async function readManifestDocuments(path: string): Promise<unknown[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -26,15 +26,22 @@ export async function loadPodManifest(path: string): Promise<PodManifest> {
         : `Cannot read manifest ${path}: ${describeError(error)}.`,
     );
   }
-  let documents: unknown[];
   try {
     // Plain YAML, not the client's typed loader: that one drops fields it does not know (the Pod
     // applied must be the Pod written) and trips over empty documents (a trailing `---`).
-    documents = yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
+    return yaml.loadAll(text).filter((d) => d !== null && d !== undefined);
   } catch (error) {
     const reason = describeError(error).split('\n')[0];
     throw manifestError(`Manifest ${path} is not valid YAML: ${reason}.`);
   }
+}
+
+/**
+ * Reads a manifest that must hold exactly one Pod with at least one sidecar (an init container with
+ * restartPolicy Always). Every problem is one sentence naming the file.
+ */
+export async function loadPodManifest(path: string): Promise<PodManifest> {
+  const documents = await readManifestDocuments(path);
   const pods = documents.filter((d) => (d as { kind?: unknown })?.kind === 'Pod') as V1Pod[];
   if (pods.length === 0) {
     const kinds =

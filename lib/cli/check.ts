@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { loadPodManifest } from '../apply/manifest.js';
+import { loadWorkloads } from '../apply/workload.js';
 import { usageError } from '../errors.js';
-import { ruleSettings } from '../run/settings.js';
-import { userPodScenario } from '../scenarios/user-pod.js';
+import { parseTolerance, runSettings } from '../run/settings.js';
+import { chooseImage } from '../run/session.js';
+import { workloadScenarios, type ImageReplacement } from '../scenarios/workload.js';
 import { clusterOptions, parseFlags } from './flags.js';
 import { runJob } from './job.js';
 import { clusterChoice } from './session-flags.js';
@@ -11,6 +12,7 @@ export async function checkCommand(args: string[], signal: AbortSignal): Promise
   const { values, positionals } = parseFlags('check', args, {
     ...clusterOptions,
     timeout: { type: 'string' },
+    tolerance: { type: 'string' },
     reports: { type: 'string' },
     'no-screenshot': { type: 'boolean' },
   });
@@ -22,14 +24,30 @@ export async function checkCommand(args: string[], signal: AbortSignal): Promise
   }
   // Validate the manifest before touching any cluster.
   const path = resolve(positionals[0] as string);
-  const manifest = await loadPodManifest(path);
-  const scenario = userPodScenario(path, manifest.pod);
-  const settings = ruleSettings(timeoutS ? { podTimeoutMs: timeoutS * 1000 } : {});
+  const manifest = await loadWorkloads(path);
+  const settings = runSettings({
+    shutdownToleranceMs: parseTolerance(values.tolerance),
+    ...(timeoutS ? { podTimeoutMs: timeoutS * 1000 } : {}),
+  });
   const choice = await clusterChoice(values);
+  // The same default as `run`: on a provider without a registry (local) every image is replaced by
+  // the local test image; --image reference runs them as written, --image REF replaces them by REF.
+  const providerName = choice.provider?.providerName ?? 'kubeconfig';
+  const image = chooseImage(values.image, providerName);
+  const asWritten = values.image === 'reference' || (values.image === undefined && !image.substituted);
+  const replaceImages: ImageReplacement | undefined = asWritten
+    ? undefined
+    : {
+        image: image.used,
+        why:
+          values.image === undefined
+            ? `the ${providerName} provider has no registry; --image reference runs them as written`
+            : `--image ${values.image}`,
+      };
+  const scenarios = workloadScenarios(manifest, replaceImages ? { replaceImages } : {});
   return runJob({
-    // A user's Pod runs its images as written unless --image says otherwise.
-    choice: { ...choice, image: values.image ?? 'reference' },
-    scenarios: [scenario],
+    choice: { ...choice, image: values.image },
+    scenarios,
     settings,
     reportsDir: values.reports,
     screenshot: !values['no-screenshot'],

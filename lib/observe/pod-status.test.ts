@@ -145,14 +145,17 @@ describe('diffPod over one Pod from Pending to Succeeded', () => {
       ],
       [
         ['started', 'first-sidecar', '2025-07-13T23:47:31Z', 'second'],
+        ['startup-passed', 'first-sidecar', '', 'observed'],
         ['ready', 'first-sidecar', '', 'observed'],
       ],
       [
         ['started', 'second-sidecar', '2025-07-13T23:47:32Z', 'second'],
+        ['startup-passed', 'second-sidecar', '', 'observed'],
         ['ready', 'second-sidecar', '', 'observed'],
       ],
       [
         ['started', 'app', '2025-07-13T23:47:33Z', 'second'],
+        ['startup-passed', 'app', '', 'observed'],
         ['pod-phase', 'Running', '', 'observed'],
       ],
       [
@@ -173,7 +176,7 @@ describe('diffPod over one Pod from Pending to Succeeded', () => {
   });
 
   it('gives server times in nanoseconds and observed facts the observation time', () => {
-    const [started, ready] = diffPod(observations[0], observations[1] as V1Pod, observedAt(1));
+    const [started, startupPassed, ready] = diffPod(observations[0], observations[1] as V1Pod, observedAt(1));
     expect(started).toEqual({
       source: 'status',
       kind: 'started',
@@ -184,6 +187,8 @@ describe('diffPod over one Pod from Pending to Succeeded', () => {
       observedNs: observedAt(1),
       restartCount: 0,
     });
+    expect(startupPassed).toMatchObject({ kind: 'startup-passed', container: 'first-sidecar', time: '' });
+    expect(startupPassed?.ns).toBe(observedAt(1));
     expect(ready).toMatchObject({ kind: 'ready', time: '', ns: observedAt(1), observedNs: observedAt(1) });
   });
 
@@ -252,6 +257,16 @@ describe('diffPod on a liveness restart (File 4)', () => {
       },
       {
         source: 'status',
+        kind: 'startup-passed',
+        container: 'sidecar',
+        time: '',
+        ns: 9n,
+        precision: 'observed',
+        observedNs: 9n,
+        restartCount: 1,
+      },
+      {
+        source: 'status',
         kind: 'not-ready',
         container: 'sidecar',
         time: '',
@@ -283,5 +298,39 @@ describe('diffPod on a liveness restart (File 4)', () => {
       ns: 9n,
       precision: 'observed',
     });
+  });
+});
+
+describe('diffPod on a startupProbe (the started flag)', () => {
+  const runningNotStarted = (started: boolean | undefined) =>
+    pod('Pending', [
+      status('first-sidecar', {
+        ...running('a1', asWatched('2025-07-13T23:47:31Z'), false),
+        ...(started === undefined ? { started: undefined } : { started }),
+      }),
+    ]);
+
+  it('records startup-passed when started turns true, at the observation time', () => {
+    const records = diffPod(runningNotStarted(false), runningNotStarted(true), 7n);
+    expect(records).toEqual([
+      {
+        source: 'status',
+        kind: 'startup-passed',
+        container: 'first-sidecar',
+        time: '',
+        ns: 7n,
+        precision: 'observed',
+        observedNs: 7n,
+        restartCount: 0,
+      },
+    ]);
+  });
+
+  it('records nothing while started stays false or is missing', () => {
+    expect(diffPod(undefined, runningNotStarted(false), 7n).map((r) => r.kind)).toEqual([
+      'started',
+      'pod-phase',
+    ]);
+    expect(diffPod(runningNotStarted(false), runningNotStarted(undefined), 8n)).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ function podReady(pod: V1Pod | undefined): { ready: boolean; time?: string } | u
 
 /**
  * The lifecycle facts that changed between two observations of one Pod: containers started,
- * restarted, turned ready or not, terminated; the Pod's phase and Ready condition.
+ * passed their startupProbe (`started: true`), restarted, turned ready or not, terminated; the
+ * Pod's phase and Ready condition.
  */
 export function diffPod(previous: V1Pod | undefined, next: V1Pod, observedNs: bigint): NewRecord[] {
   const records: NewRecord[] = [];
@@ -80,6 +81,11 @@ export function diffPod(previous: V1Pod | undefined, next: V1Pod, observedNs: bi
           exitCode: terminated.exitCode,
         }),
       );
+    }
+    // `started` carries no time of its own: the kubelet sets it once the startupProbe passed (at once
+    // for a container without one), so the record has the time this observation was seen.
+    if (now.started === true && (was?.started !== true || newInstance)) {
+      records.push(observed({ kind: 'startup-passed', container: name, restartCount }));
     }
     if (now.ready !== (was?.ready ?? false)) {
       records.push(observed({ kind: now.ready ? 'ready' : 'not-ready', container: name, restartCount }));

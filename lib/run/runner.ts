@@ -1,14 +1,18 @@
 import { resolve } from 'node:path';
-import { applyPod, createNamespace, deleteNamespace, deletePod } from '../apply/apply.js';
+import type { V1Pod } from '@kubernetes/client-node';
+import { applyJob, applyPod, createNamespace, deleteNamespace, deletePod } from '../apply/apply.js';
 import { imagesOf, loadPodManifest, substituteImage } from '../apply/manifest.js';
 import { describeError } from '../errors.js';
 import type { Kube } from '../kube/client.js';
-import { PodObserver } from '../observe/observer.js';
+import { JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL, jobPodSelector } from '../apply/workload.js';
+import { PodObserver, type ObservedPod } from '../observe/observer.js';
 import type { RuntimeInspector } from '../observe/runtime.js';
 import { nowNs } from '../timeline/time.js';
 import { judgeScenario } from './judge.js';
 import type { ImageChoice, ScenarioResult } from './result.js';
 import type { RunSettings, Scenario } from '../scenarios/scenario.js';
+import { workloadOf } from '../scenarios/workload.js';
+import type { PodShape } from '../timeline/pod-shape.js';
 
 export interface RunScenarioOptions {
   kube: Kube;
@@ -42,20 +46,30 @@ export function namespaceFor(scenario: string, runId: string): string {
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   const startedNs = nowNs();
   const namespace = namespaceFor(scenario.name, options.runId);
-  const manifest = await loadPodManifest(resolve(options.root, scenario.manifest));
-  const podName = manifest.pod.metadata?.name as string;
-  const pod = options.image.substituted
-    ? substituteImage(manifest.pod, options.image.reference, options.image.used)
-    : manifest.pod;
+  // A user's workload (check) comes with its Pod or Job, images already chosen; a seed scenario's
+  // Pod is read from its manifest, the reference image substituted when the session says so.
+  const workload = workloadOf(scenario);
+  const manifest = workload ? undefined : await loadPodManifest(resolve(options.root, scenario.manifest));
+  const basePod = workload?.pod ?? (manifest?.pod as V1Pod);
+  const shape = workload?.shape ?? (manifest?.shape as PodShape);
+  const podName = basePod.metadata?.name as string;
+  const pod =
+    !workload && options.image.substituted
+      ? substituteImage(basePod, options.image.reference, options.image.used)
+      : basePod;
+  const job = workload?.runs === 'job' ? workload.job : undefined;
   const progress = (line: string) => options.progress(`[${scenario.name}] ${line}`);
-  const observer = new PodObserver({
-    kube: options.kube,
-    namespace,
-    podName,
-    silenceMs: options.watchSilenceMs,
-    runtime: options.runtime,
-    onProblem: (message) => progress(`note: ${message}`),
-  });
+  // A Job's Pods are found by the label the Job controller gives them.
+  const observe = (target: ObservedPod) =>
+    new PodObserver({
+      kube: options.kube,
+      namespace,
+      ...target,
+      silenceMs: options.watchSilenceMs,
+      runtime: options.runtime,
+      onProblem: (message) => progress(`note: ${message}`),
+    });
+  let observer = observe(job ? { podSelector: jobPodSelector(podName) } : { podName });
 
   let error: string | undefined;
   let namespaceCreated = false;
@@ -64,10 +78,22 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     namespaceCreated = true;
     observer.start();
     progress(
-      `applying ${scenario.manifest} in namespace ${namespace} (images: ${[...new Set(imagesOf(pod))].join(', ')})`,
+      `applying ${workload ? `${workload.how} from ` : ''}${scenario.manifest} in namespace ${namespace} (images: ${[...new Set(imagesOf(pod))].join(', ')})`,
     );
     observer.mark('applied');
-    await applyPod(options.kube, pod, namespace);
+    if (job) {
+      const applied = await applyJob(options.kube, job, namespace);
+      const labels = applied.spec?.template?.metadata?.labels ?? {};
+      if (!labels[JOB_NAME_LABEL] && labels[LEGACY_JOB_NAME_LABEL]) {
+        // An API server older than 1.27 labels a Job's Pods job-name only: observe by that.
+        await observer.stop();
+        observer = observe({ podSelector: jobPodSelector(podName, LEGACY_JOB_NAME_LABEL) });
+        observer.start();
+        observer.mark('applied');
+      }
+    } else {
+      await applyPod(options.kube, pod, namespace);
+    }
     await scenario.drive({
       kube: options.kube,
       namespace,
@@ -85,7 +111,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await observer.stop();
     if (namespaceCreated && !options.keepPod) {
       // The Pods of Files 1, 4 and 5 ignore SIGTERM (sleep as PID 1): remove them at once.
-      await deletePod(options.kube, namespace, podName, 0).catch(() => undefined);
+      const observedName = observer.podName;
+      if (observedName) await deletePod(options.kube, namespace, observedName, 0).catch(() => undefined);
       await deleteNamespace(options.kube, namespace, options.runId).then(
         (note) => note && progress(`note: ${note}`),
         (e: unknown) => progress(`could not delete namespace ${namespace}: ${describeError(e)}`),
@@ -95,8 +122,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
   return judgeScenario(scenario, {
     namespace,
-    podName,
-    shape: manifest.shape,
+    podName: observer.podName ?? podName,
+    shape,
     timeline: observer.timeline,
     startedNs,
     finishedNs: nowNs(),
