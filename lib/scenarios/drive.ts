@@ -25,8 +25,8 @@ const list = (names: string[]) => names.join(', ');
 interface WaitOnOptions<T> {
   /** What is awaited, naming containers: "first-sidecar, app running". */
   what: string;
-  /** The containers whose progress the wait needs, for the timeout's "what blocks". */
-  containers: string[];
+  /** The containers whose progress the wait needs, for the timeout's "what blocks" (read then). */
+  containers: string[] | (() => string[]);
   check: () => T | undefined;
   /** Further clauses for the timeout's "what blocks" (a sidecar still running after every app exited). */
   alsoBlocks?: () => string[];
@@ -56,7 +56,11 @@ async function waitOn<T>(context: DriveContext, options: WaitOnOptions<T>): Prom
   } catch (error) {
     if (!(error instanceof WaitTimeoutError)) throw error;
     const blocks = [
-      ...whatBlocks(context.observer.pod, options.containers, { waitedMs: error.elapsedMs }),
+      ...whatBlocks(
+        context.observer.pod,
+        typeof options.containers === 'function' ? options.containers() : options.containers,
+        { waitedMs: error.elapsedMs },
+      ),
       ...(options.alsoBlocks?.() ?? []),
     ];
     const why = blocks.length ? `: ${blocks.join('; ')}` : '';
@@ -113,9 +117,9 @@ export async function deleteAndWaitGone(context: DriveContext): Promise<void> {
  * app ends the wait; so does a blocked init container or sidecar before any app ran (a sidecar
  * crashing beside a running app does not: the Pod may still complete).
  */
-export async function waitCompleted(context: DriveContext): Promise<void> {
+export async function waitCompleted(context: DriveContext, containers?: string[]): Promise<void> {
   const pod = () => context.observer.pod;
-  const names = () => allStatuses(context).map((s) => s.name);
+  const names = () => containers ?? allStatuses(context).map((s) => s.name);
   const apps = () => (pod()?.spec?.containers ?? []).map((c) => c.name);
   const every = names();
   context.progress(
@@ -123,7 +127,7 @@ export async function waitCompleted(context: DriveContext): Promise<void> {
   );
   await waitOn(context, {
     what: `the Pod to complete with ${every.length ? list(every) : 'every container'} terminated`,
-    containers: names(),
+    containers: names,
     alsoBlocks: () => {
       const statuses = allStatuses(context);
       const appNames = apps();
@@ -177,8 +181,12 @@ export function jobEnd(job: V1Job): JobEnd | undefined {
  * Complete or Failed), re-reading the Job every second: after a failed Pod the Job may retry
  * (backoffLimit) with further Pods, which the observer lists in `otherPods`.
  */
-export async function waitJobEnded(context: DriveContext, jobName: string): Promise<JobEnd> {
-  await waitCompleted(context);
+export async function waitJobEnded(
+  context: DriveContext,
+  jobName: string,
+  containers?: string[],
+): Promise<JobEnd> {
+  await waitCompleted(context, containers);
   context.progress(`Job ${jobName}: waiting for condition Complete or Failed`);
   let last: V1Job | undefined;
   try {

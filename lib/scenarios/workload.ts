@@ -136,12 +136,12 @@ export function workloadScenario(original: Workload, options: WorkloadScenarioOp
     async drive(context) {
       if (isJob) {
         try {
-          jobState.end = await waitJobEnded(context, workload.name);
+          jobState.end = await waitJobEnded(context, workload.name, [...shape.sidecars, ...shape.apps]);
         } finally {
           jobState.others = [...context.observer.otherPods];
         }
       } else if (runsToCompletion) {
-        await waitCompleted(context);
+        await waitCompleted(context, [...shape.sidecars, ...shape.apps]);
       } else {
         await waitRunning(context, { running: [...shape.sidecars, ...shape.apps] });
         await deleteAndWaitGone(context);
