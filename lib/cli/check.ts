@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { loadWorkloads } from '../apply/workload.js';
 import { usageError } from '../errors.js';
 import { parseTolerance, runSettings } from '../run/settings.js';
@@ -33,7 +33,8 @@ export async function checkCommand(args: string[], signal: AbortSignal): Promise
   // The same default as `run`: on a provider without a registry (local) every image is replaced by
   // the local test image; --image reference runs them as written, --image REF replaces them by REF.
   const providerName = choice.provider?.providerName ?? 'kubeconfig';
-  const image = chooseImage(values.image, providerName);
+  const asWrittenImages = `the images as written in ${basename(path)}`;
+  const image = chooseImage(values.image, providerName, asWrittenImages);
   const asWritten = values.image === 'reference' || (values.image === undefined && !image.substituted);
   const replaceImages: ImageReplacement | undefined = asWritten
     ? undefined
@@ -46,7 +47,7 @@ export async function checkCommand(args: string[], signal: AbortSignal): Promise
       };
   const scenarios = workloadScenarios(manifest, replaceImages ? { replaceImages } : {});
   return runJob({
-    choice: { ...choice, image: values.image },
+    choice: { ...choice, image: values.image, referenceImage: asWrittenImages },
     scenarios,
     settings,
     reportsDir: values.reports,

@@ -211,12 +211,12 @@ describe.concurrent(
       await fails(['check', path], ExitCode.badManifest, `Manifest ${path} is not valid YAML`);
     });
 
-    it('a Deployment', async () => {
+    it('a Deployment without a Pod template', async () => {
       const path = await file(
         'deployment.yaml',
         'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n',
       );
-      await fails(['check', path], ExitCode.badManifest, 'holds no Pod (found: Deployment)');
+      await fails(['check', path], ExitCode.badManifest, 'Deployment d has no spec.template.spec.containers');
     });
 
     it('a Pod without sidecar', async () => {

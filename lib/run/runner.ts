@@ -9,10 +9,14 @@ import { PodObserver, type ObservedPod } from '../observe/observer.js';
 import type { RuntimeInspector } from '../observe/runtime.js';
 import { nowNs } from '../timeline/time.js';
 import { judgeScenario } from './judge.js';
+import { settleEvidence } from './settle.js';
 import type { ImageChoice, ScenarioResult } from './result.js';
 import type { RunSettings, Scenario } from '../scenarios/scenario.js';
 import { workloadOf } from '../scenarios/workload.js';
 import type { PodShape } from '../timeline/pod-shape.js';
+
+/** How long a scenario keeps observing, once driven, for Events and finish times still in flight. */
+const SETTLE_MS = 5000;
 
 export interface RunScenarioOptions {
   kube: Kube;
@@ -100,6 +104,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       podName,
       observer,
       settings: options.settings,
+      signal: options.signal,
+      progress,
+    });
+    await settleEvidence(observer, {
+      runtime: options.runtime !== undefined,
+      timeoutMs: SETTLE_MS,
       signal: options.signal,
       progress,
     });

@@ -21,6 +21,8 @@ export interface ClusterChoice {
   keepCluster?: boolean;
   /** `local` (the busybox test image), `reference` (netshoot as in the manifests) or an image reference. */
   image?: string;
+  /** What `reference` means for this run, when not the seed's netshoot (check: the images as written). */
+  referenceImage?: string;
 }
 
 export interface Session {
@@ -47,13 +49,20 @@ export function validateImageOption(option: string | undefined): void {
   }
 }
 
-export function chooseImage(option: string | undefined, providerName: string): ImageChoice {
+/**
+ * Which image the Pods run. `reference` is what the manifests name: netshoot for the seed's, the
+ * images as written for a user's workload (check), where nothing is swapped back by name.
+ */
+export function chooseImage(
+  option: string | undefined,
+  providerName: string,
+  reference: string = REFERENCE_IMAGE,
+): ImageChoice {
   validateImageOption(option);
   const choice = option ?? (providerName === 'local' ? 'local' : 'reference');
-  if (choice === 'reference')
-    return { reference: REFERENCE_IMAGE, used: REFERENCE_IMAGE, substituted: false };
-  if (choice === 'local') return { reference: REFERENCE_IMAGE, used: TEST_IMAGE, substituted: true };
-  return { reference: REFERENCE_IMAGE, used: choice, substituted: choice !== REFERENCE_IMAGE };
+  if (choice === 'reference') return { reference, used: reference, substituted: false };
+  if (choice === 'local') return { reference, used: TEST_IMAGE, substituted: true };
+  return { reference, used: choice, substituted: choice !== reference };
 }
 
 function nodeInfo(
@@ -113,7 +122,7 @@ export async function openSession(
         ...nodeInfo(nodes.items),
         runtimeTimes: runtime?.source ?? NO_RUNTIME_TIMES,
       },
-      image: chooseImage(choice.image, providerName),
+      image: chooseImage(choice.image, providerName, choice.referenceImage),
       ...(runtime ? { runtime } : {}),
       close,
     };
