@@ -7,3 +7,4 @@
  */
 export * from './timing.js';
 export * from './state.js';
+export * from './lifecycle.js';
