@@ -5,13 +5,39 @@ import { exit } from './seed/exit.js';
 import { liveness } from './seed/liveness.js';
 import { order } from './seed/order.js';
 import { readiness } from './seed/readiness.js';
+import { initAfterSidecarFailsNever } from './upstream/init-after-sidecar-fails-never.js';
+import { initBeforeSidecarFailsNever } from './upstream/init-before-sidecar-fails-never.js';
+import { mixedInitSidecarOrder } from './upstream/mixed-init-sidecar-order.js';
+import { reverseOrderTermination } from './upstream/reverse-order-termination.js';
+import { sidecarExitAlwaysRestartedAlways } from './upstream/sidecar-exit-always-restarted-always.js';
+import { sidecarExitAlwaysRestartedNever } from './upstream/sidecar-exit-always-restarted-never.js';
+import { sidecarNonzeroExitPodSucceeds } from './upstream/sidecar-nonzero-exit-pod-succeeds.js';
+import { sidecarPrestopFailStillCompleted } from './upstream/sidecar-prestop-fail-still-completed.js';
+import { sidecarRunningNotRestartedAlways } from './upstream/sidecar-running-not-restarted-always.js';
+import { sidecarRunningNotRestartedNever } from './upstream/sidecar-running-not-restarted-never.js';
 
 /**
  * Every scenario the harness knows, in the order reports show them. Help, the README's table,
  * reports and tests take the list from here: a new scenario is its file, its manifest, its fixture
  * and its test, plus one line below.
  */
-export const SCENARIOS: readonly Scenario[] = [basic, order, exit, liveness, readiness];
+export const SCENARIOS: readonly Scenario[] = [
+  basic,
+  order,
+  exit,
+  liveness,
+  readiness,
+  mixedInitSidecarOrder,
+  sidecarRunningNotRestartedNever,
+  sidecarRunningNotRestartedAlways,
+  sidecarExitAlwaysRestartedNever,
+  sidecarExitAlwaysRestartedAlways,
+  initBeforeSidecarFailsNever,
+  initAfterSidecarFailsNever,
+  reverseOrderTermination,
+  sidecarNonzeroExitPodSucceeds,
+  sidecarPrestopFailStillCompleted,
+];
 
 export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];
 
