@@ -8,3 +8,6 @@
 export * from './timing.js';
 export * from './state.js';
 export * from './lifecycle.js';
+export * from './gating.js';
+export * from './hooks.js';
+export * from './deletion.js';
