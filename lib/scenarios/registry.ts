@@ -15,6 +15,10 @@ import { sidecarNonzeroExitPodSucceeds } from './upstream/sidecar-nonzero-exit-p
 import { sidecarPrestopFailStillCompleted } from './upstream/sidecar-prestop-fail-still-completed.js';
 import { sidecarRunningNotRestartedAlways } from './upstream/sidecar-running-not-restarted-always.js';
 import { sidecarRunningNotRestartedNever } from './upstream/sidecar-running-not-restarted-never.js';
+import { startupProbeGatesNext } from './upstream/startup-probe-gates-next.js';
+import { startupFailPrestopBlocks } from './upstream/startup-fail-prestop-blocks.js';
+import { startupRecoversUnderNever } from './upstream/startup-recovers-under-never.js';
+import { livenessFailPrestopNextRuns } from './upstream/liveness-fail-prestop-next-runs.js';
 
 /**
  * Every scenario the harness knows, in the order reports show them. Help, the README's table,
@@ -37,6 +41,10 @@ export const SCENARIOS: readonly Scenario[] = [
   reverseOrderTermination,
   sidecarNonzeroExitPodSucceeds,
   sidecarPrestopFailStillCompleted,
+  startupProbeGatesNext,
+  startupFailPrestopBlocks,
+  startupRecoversUnderNever,
+  livenessFailPrestopNextRuns,
 ];
 
 export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];
