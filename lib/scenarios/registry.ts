@@ -19,6 +19,10 @@ import { startupProbeGatesNext } from './upstream/startup-probe-gates-next.js';
 import { startupFailPrestopBlocks } from './upstream/startup-fail-prestop-blocks.js';
 import { startupRecoversUnderNever } from './upstream/startup-recovers-under-never.js';
 import { livenessFailPrestopNextRuns } from './upstream/liveness-fail-prestop-next-runs.js';
+import { prestopNeverExits } from './upstream/prestop-never-exits.js';
+import { sidecarPrestopsSimultaneous } from './upstream/sidecar-prestops-simultaneous.js';
+import { deleteDuringInitFast } from './upstream/delete-during-init-fast.js';
+import { nonStartedSidecarTermination } from './upstream/non-started-sidecar-termination.js';
 
 /**
  * Every scenario the harness knows, in the order reports show them. Help, the README's table,
@@ -45,6 +49,10 @@ export const SCENARIOS: readonly Scenario[] = [
   startupFailPrestopBlocks,
   startupRecoversUnderNever,
   livenessFailPrestopNextRuns,
+  prestopNeverExits,
+  sidecarPrestopsSimultaneous,
+  deleteDuringInitFast,
+  nonStartedSidecarTermination,
 ];
 
 export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];
