@@ -23,6 +23,10 @@ import { prestopNeverExits } from './upstream/prestop-never-exits.js';
 import { sidecarPrestopsSimultaneous } from './upstream/sidecar-prestops-simultaneous.js';
 import { deleteDuringInitFast } from './upstream/delete-during-init-fast.js';
 import { nonStartedSidecarTermination } from './upstream/non-started-sidecar-termination.js';
+import { appExceedsGracePodFailed } from './upstream/app-exceeds-grace-pod-failed.js';
+import { sidecarExceedsGracePodSucceeds } from './upstream/sidecar-exceeds-grace-pod-succeeds.js';
+import { appPrestopExceedsGraceFailed } from './upstream/app-prestop-exceeds-grace-failed.js';
+import { sidecarPrestopExceedsGraceSucceeds } from './upstream/sidecar-prestop-exceeds-grace-succeeds.js';
 
 /**
  * Every scenario the harness knows, in the order reports show them. Help, the README's table,
@@ -53,6 +57,10 @@ export const SCENARIOS: readonly Scenario[] = [
   sidecarPrestopsSimultaneous,
   deleteDuringInitFast,
   nonStartedSidecarTermination,
+  appExceedsGracePodFailed,
+  sidecarExceedsGracePodSucceeds,
+  appPrestopExceedsGraceFailed,
+  sidecarPrestopExceedsGraceSucceeds,
 ];
 
 export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];
