@@ -11,3 +11,4 @@ export * from './lifecycle.js';
 export * from './gating.js';
 export * from './hooks.js';
 export * from './deletion.js';
+export * from './probes.js';

@@ -27,6 +27,14 @@ import { appExceedsGracePodFailed } from './upstream/app-exceeds-grace-pod-faile
 import { sidecarExceedsGracePodSucceeds } from './upstream/sidecar-exceeds-grace-pod-succeeds.js';
 import { appPrestopExceedsGraceFailed } from './upstream/app-prestop-exceeds-grace-failed.js';
 import { sidecarPrestopExceedsGraceSucceeds } from './upstream/sidecar-prestop-exceeds-grace-succeeds.js';
+import { sidecarStartupFailRestarts } from './upstream/sidecar-startup-fail-restarts.js';
+import { sidecarStartupGatesLiveness } from './upstream/sidecar-startup-gates-liveness.js';
+import { sidecarReadyAfterStartup } from './upstream/sidecar-ready-after-startup.js';
+import { sidecarProbeLevelGrace } from './upstream/sidecar-probe-level-grace.js';
+import { sidecarUnreadyOnTermination } from './upstream/sidecar-unready-on-termination.js';
+import { sidecarLivenessOffOnTermination } from './upstream/sidecar-liveness-off-on-termination.js';
+import { sidecarBadImageBlocks } from './upstream/sidecar-bad-image-blocks.js';
+import { noProbeRestartInAppPrestop } from './upstream/no-probe-restart-in-app-prestop.js';
 
 /**
  * Every scenario the harness knows, in the order reports show them. Help, the README's table,
@@ -61,6 +69,14 @@ export const SCENARIOS: readonly Scenario[] = [
   sidecarExceedsGracePodSucceeds,
   appPrestopExceedsGraceFailed,
   sidecarPrestopExceedsGraceSucceeds,
+  sidecarStartupFailRestarts,
+  sidecarStartupGatesLiveness,
+  sidecarReadyAfterStartup,
+  sidecarProbeLevelGrace,
+  sidecarUnreadyOnTermination,
+  sidecarLivenessOffOnTermination,
+  sidecarBadImageBlocks,
+  noProbeRestartInAppPrestop,
 ];
 
 export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];
