@@ -66,3 +66,16 @@ describe('decideAcrossGaps', () => {
     expect(decideAcrossGaps([broken], withReady.gaps, window(withReady))[0]?.verdict).toBe('fail');
   });
 });
+
+it('ignores a log stream that broke and resumed: its lines were resumed without loss', async () => {
+  const { fixture, timeline } = await recordedRun('readiness');
+  const start = timeline.records[0]!.ns;
+  const gapped = addGap(timeline, {
+    stream: 'log of app',
+    fromNs: start,
+    toNs: start + 10_000_000_000n,
+    why: 'stream broke; resumed',
+  });
+  const results = checkScenario(readiness, fixture, gapped);
+  expect(decideAcrossGaps(results, gapped.gaps, window(gapped))).toBe(results);
+});

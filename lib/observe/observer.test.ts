@@ -307,6 +307,22 @@ describe('PodObserver: logs', () => {
     expect(observer.problems).toEqual([]);
   });
 
+  it('asks the runtime when the status lags past its grace, and does not reopen a finished instance', async () => {
+    const runtime = new FakeRuntime();
+    runtime.times.set('c1', { containerId: 'c1', name: 'app', finishedNs: 1n, exitCode: 0 });
+    const { observer, pods, fake } = await observe({
+      runtime,
+      logReopen: { statusGraceMs: 50, minDelayMs: 5 },
+    });
+    pods.send('ADDED', running('c1'));
+    const first = await fake.nthLog('app', 1);
+    first.end();
+    // The kubelet is busy: no terminated status arrives at all.
+    await observer.drainLogs(1000);
+    expect(fake.logRequests).toHaveLength(1);
+    expect(observer.timeline.gaps).toEqual([]);
+  });
+
   it('reads a replaced instance’s log as `previous` when its stream breaks after the restart', async () => {
     const { observer, pods, fake } = await observe();
     pods.send('ADDED', running('c1'));

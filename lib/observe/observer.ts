@@ -498,11 +498,17 @@ export class PodObserver {
       if (!status) return false;
       return status.containerID !== containerId || status.state?.terminated !== undefined;
     };
-    return this.waitFor(() => (ended() ? true : undefined), {
+    const seen = await this.waitFor(() => (ended() ? true : undefined), {
       description: `${container} (${containerId}) to show terminated`,
       timeoutMs: this.reopen.statusGraceMs,
       signal: this.abort.signal,
     }).catch(() => false);
+    if (seen || !this.options.runtime) return seen;
+    // The status trails a busy kubelet; the runtime knows at once whether the instance finished.
+    const times = await this.options.runtime
+      .inspect(criContainerId(containerId), this.runtimeAbort.signal)
+      .catch(() => undefined);
+    return times?.finishedNs !== undefined;
   }
 
   /** Asks the runtime about each instance when first seen running and again when seen terminated. */

@@ -19,8 +19,10 @@ export function evidenceInFlight(timeline: Timeline, options: { runtime: boolean
       terminated.length > timeline.find({ kind: 'terminated', container, source: 'runtime' }).length
     )
       missing.push(`the runtime's finish time of ${container}`);
-    // After a delete, the kubelet announces each stop of a container that was still running.
-    const stoppedAfterDelete = deleted && terminated.some((t) => t.ns >= deleted.ns - 1_000_000_000n);
+    // After a delete, the kubelet announces each stop of a container still running then: one whose
+    // exit (the runtime's ns, else the status's whole second) lies after the request.
+    const exits = timeline.find({ kind: 'terminated', container, source: 'runtime' });
+    const stoppedAfterDelete = deleted && (exits.length ? exits : terminated).some((t) => t.ns > deleted.ns);
     if (
       stoppedAfterDelete &&
       !timeline.find({ kind: 'killing', container }).some((k) => k.ns >= deleted.ns - 1_000_000_000n)
