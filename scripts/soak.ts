@@ -19,7 +19,7 @@ import { publishReports } from '../lib/report/publish.js';
 import { runScenarios } from '../lib/run/conformance.js';
 import { openSession } from '../lib/run/session.js';
 import { parseTolerance, runSettings } from '../lib/run/settings.js';
-import { formatSoak, runLine, summarizeSoak, type SoakRun } from '../lib/run/soak.js';
+import { formatSoak, runLine, summarizeSoak, type SoakRun } from '../lib/report/soak.js';
 import { SCENARIOS, SUITES, selectScenarios } from '../lib/scenarios/registry.js';
 
 const MAX_RUNS = 1000;

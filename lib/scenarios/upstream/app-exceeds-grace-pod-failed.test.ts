@@ -9,7 +9,7 @@ import {
   onlyBroken,
   overBudget,
   statusExit,
-} from './grace-row-check.js';
+} from '../../testing/grace-row-check.js';
 
 const { fixture, timeline } = await recordedRun('app-exceeds-grace-pod-failed');
 const check = (t = timeline) => checkScenario(appExceedsGracePodFailed, fixture, t);

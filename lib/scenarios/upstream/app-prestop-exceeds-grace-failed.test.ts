@@ -24,7 +24,7 @@ import {
   onlyBroken,
   overBudget,
   statusExit,
-} from './grace-row-check.js';
+} from '../../testing/grace-row-check.js';
 
 const { fixture, timeline } = await recordedRun('app-prestop-exceeds-grace-failed');
 const check = (t = timeline) => checkScenario(appPrestopExceedsGraceFailed, fixture, t);

@@ -19,7 +19,7 @@ import {
   onlyBroken,
   overBudget,
   statusExit,
-} from './grace-row-check.js';
+} from '../../testing/grace-row-check.js';
 import { GRACE_SECONDS, sidecarExceedsGracePodSucceeds } from './sidecar-exceeds-grace-pod-succeeds.js';
 
 const { fixture, timeline } = await recordedRun('sidecar-exceeds-grace-pod-succeeds');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { AssertionResult, Verdict } from '../assert/result.js';
-import { explainAssertion } from '../report/explain.js';
+import { explainAssertion } from './explain.js';
 import { exampleRun } from '../testing/example-run.js';
 import { Timeline } from '../timeline/timeline.js';
-import type { RunResult, ScenarioResult } from './result.js';
+import type { RunResult, ScenarioResult } from '../run/result.js';
 import { formatSoak, nearestRank, runLine, spread, summarizeSoak, type SoakRun } from './soak.js';
 
 const GAP_RULE = 'first-sidecar stops 3000–5000 ms after second-sidecar';

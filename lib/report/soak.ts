@@ -1,8 +1,8 @@
 import type { Measurement, Verdict } from '../assert/result.js';
-import { explainAssertion } from '../report/explain.js';
-import { measurementMap } from '../report/json.js';
+import { explainAssertion } from './explain.js';
+import { measurementMap } from './json.js';
 import { formatTimeNs, nsToMs } from '../timeline/time.js';
-import type { RunResult } from './result.js';
+import type { RunResult } from '../run/result.js';
 
 /**
  * A soak's statistics: the same scenarios run N times one after another on one cluster, then per

@@ -1,12 +1,12 @@
 import { expect } from 'vitest';
-import type { AssertionResult } from '../../assert/result.js';
-import { shutdownStart } from '../../assert/termination.js';
-import { runSettings } from '../../run/settings.js';
-import { addRecord, endNs, patchRecords, where } from '../../testing/mutate.js';
-import { expectBroken, exitRecord, moveRecord, rulesWith } from '../../testing/scenario-check.js';
-import { msToNs } from '../../timeline/time.js';
-import type { Timeline } from '../../timeline/timeline.js';
-import { APP } from './grace-rules.js';
+import type { AssertionResult } from '../assert/result.js';
+import { shutdownStart } from '../assert/termination.js';
+import { runSettings } from '../run/settings.js';
+import { addRecord, endNs, patchRecords, where } from './mutate.js';
+import { expectBroken, exitRecord, moveRecord, rulesWith } from './scenario-check.js';
+import { msToNs } from '../timeline/time.js';
+import type { Timeline } from '../timeline/timeline.js';
+import { APP } from '../scenarios/upstream/grace-rules.js';
 
 /**
  * Mutations the four grace-period rows (C23–C26) share, each breaking one of graceRowRules: the
