@@ -15,6 +15,9 @@ export const REFERENCE_IMAGE = 'nicolaka/netshoot:v0.14';
  */
 export const TEST_IMAGE = 'localhost/sidecar-conformance/busybox:1.35';
 
+/** The same test image under a second name: "change a running sidecar's image" rows need another reference to change to. */
+export const TEST_IMAGE_B = 'localhost/sidecar-conformance/busybox:1.35-b';
+
 /** The sandbox (pause) image the local runtime is configured with; built from pause.c. */
 export const PAUSE_IMAGE = 'localhost/sidecar-conformance/pause:1.0';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAUSE_IMAGE, TEST_IMAGE } from '../../config.js';
+import { PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B } from '../../config.js';
 import {
   REQUIRED_APPLETS,
   buildPauseBinary,
@@ -155,22 +155,39 @@ async function childOf(pid: number): Promise<number> {
 }
 
 describe.skipIf(!hasGcc || !hasBusybox)('ensureImageArchives', () => {
-  it('writes both archives once, named by content, and reuses them afterwards', async () => {
+  it('writes the archives once, named by content, and reuses them afterwards', async () => {
     const progress: string[] = [];
     const first = await ensureImageArchives(dir, (line) => progress.push(line));
     expect(first.pause).toMatch(new RegExp(`^${dir}/images/pause-[0-9a-f]{16}\\.oci\\.tar$`));
     expect(first.test).toMatch(new RegExp(`^${dir}/images/busybox-[0-9a-f]{16}\\.oci\\.tar$`));
-    expect(progress).toHaveLength(2);
+    expect(first.testB).toMatch(new RegExp(`^${dir}/images/busybox-b-[0-9a-f]{16}\\.oci\\.tar$`));
+    expect(progress).toHaveLength(3);
     const written = (await stat(first.test)).mtimeMs;
 
     const again: string[] = [];
     expect(await ensureImageArchives(dir, (line) => again.push(line))).toEqual(first);
     expect(again).toEqual([]);
     expect((await stat(first.test)).mtimeMs).toBe(written);
-    // Nothing but the two archives is left behind (no build directories, no partial files).
+    // Nothing but the archives is left behind (no build directories, no partial files).
     expect((await readdir(join(dir, 'images'))).sort()).toEqual(
-      [first.pause, first.test].map((path) => path.slice(`${dir}/images/`.length)).sort(),
+      [first.pause, first.test, first.testB].map((path) => path.slice(`${dir}/images/`.length)).sort(),
     );
+  });
+
+  it('writes TEST_IMAGE_B as the test image under a second name: the same manifest, only the name differs', async () => {
+    const { test, testB } = await ensureImageArchives(dir);
+    const index = async (path: string) => {
+      const { stdout } = await execa('tar', ['-xOf', path, 'index.json']);
+      return JSON.parse(stdout) as {
+        manifests: Array<{ digest: string; annotations: Record<string, string> }>;
+      };
+    };
+    const [a, b] = [(await index(test)).manifests, (await index(testB)).manifests];
+    expect(a).toHaveLength(1);
+    expect(b).toHaveLength(1);
+    expect(b[0]?.digest).toBe(a[0]?.digest);
+    expect(a[0]?.annotations['io.containerd.image.name']).toBe(TEST_IMAGE);
+    expect(b[0]?.annotations['io.containerd.image.name']).toBe(TEST_IMAGE_B);
   });
 });
 

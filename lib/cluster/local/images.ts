@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { PAUSE_IMAGE, TEST_IMAGE } from '../../config.js';
+import { PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B } from '../../config.js';
 import { clusterStartError, missingDependencyError } from '../../errors.js';
 import { writeOciArchive, type ImageSpec } from './oci.js';
 import type { TarEntry } from './tar.js';
@@ -145,12 +145,13 @@ const shortHash = (...parts: Array<string | Buffer>) => {
 /**
  * The pause and test image archives under `<cacheRoot>/images`, written only when missing. Names
  * carry a hash of what they are made from (pause.c, the busybox binary, the reference), so a
- * changed input writes a new archive instead of reusing a stale one.
+ * changed input writes a new archive instead of reusing a stale one. `testB` is the test image
+ * again under TEST_IMAGE_B: the same layer, config and manifest (so the same digests), another name.
  */
 export async function ensureImageArchives(
   cacheRoot: string,
   onProgress: (line: string) => void = () => undefined,
-): Promise<{ pause: string; test: string }> {
+): Promise<{ pause: string; test: string; testB: string }> {
   const dir = join(cacheRoot, 'images');
   await mkdir(dir, { recursive: true });
 
@@ -178,7 +179,12 @@ export async function ensureImageArchives(
     onProgress(`writing ${TEST_IMAGE} from /bin/busybox`);
     await writeOciArchive(spec, test);
   }
-  return { pause, test };
+  const testB = join(dir, `busybox-b-${shortHash(ARCHIVE_FORMAT, TEST_IMAGE_B, busyboxBytes)}.oci.tar`);
+  if (!(await pathExists(testB))) {
+    onProgress(`writing ${TEST_IMAGE_B} (${TEST_IMAGE} under a second name)`);
+    await writeOciArchive({ ...spec, reference: TEST_IMAGE_B }, testB);
+  }
+  return { pause, test, testB };
 }
 
 async function ctr(

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { cacheDir, clusterDir, defaults, PAUSE_IMAGE, TEST_IMAGE } from '../../config.js';
+import { cacheDir, clusterDir, defaults, PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B } from '../../config.js';
 import { clusterStartError, describeError, ExitCode, UserError } from '../../errors.js';
 import { poll, StopWaiting, WaitTimeoutError } from '../../wait.js';
 import type { RuntimeInspector } from '../../observe/runtime.js';
@@ -186,7 +186,7 @@ export class LocalProvider implements ClusterProvider {
 
   private async startAll(
     binaries: LocalBinaries,
-    images: { pause: string; test: string },
+    images: { pause: string; test: string; testB: string },
     progress: (line: string) => void,
     signal?: AbortSignal,
   ): Promise<void> {
@@ -234,6 +234,7 @@ export class LocalProvider implements ClusterProvider {
     for (const [reference, archive] of [
       [PAUSE_IMAGE, images.pause],
       [TEST_IMAGE, images.test],
+      [TEST_IMAGE_B, images.testB],
     ] as const) {
       if (!present.includes(reference)) {
         progress(`importing ${reference}`);
@@ -277,7 +278,7 @@ export class LocalProvider implements ClusterProvider {
       'the default ServiceAccount',
     );
     const images2 = await listImages(binaries.ctr, layout.containerd.socket);
-    for (const reference of [PAUSE_IMAGE, TEST_IMAGE]) {
+    for (const reference of [PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B]) {
       if (!images2.includes(reference)) {
         throw clusterStartError(
           `Image ${reference} is missing from containerd after import; see ${layout.logFiles.containerd}.`,
