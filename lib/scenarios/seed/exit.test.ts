@@ -11,7 +11,7 @@ import {
   seconds,
 } from '../../testing/scenario-check.js';
 import { msToNs } from '../../timeline/time.js';
-import { APP_RUN_MS, exit } from './exit.js';
+import { APP_RUN_MS, exit, RUNTIME_START_SLACK_MS } from './exit.js';
 import { SIGTERM_DELAY_MS } from './order.js';
 
 const { fixture, timeline } = await recordedRun('exit');
@@ -43,7 +43,7 @@ describe('exit (File 3)', () => {
 
   it('fails when the app runs 6 s instead of 3 s', () => {
     // Every exit moves 3 s later: the order and the gaps stay as recorded, only the run time breaks.
-    const rule = `app runs ${APP_RUN_MS}–${APP_RUN_MS + tolerance} ms from start to exit`;
+    const rule = `app runs ${APP_RUN_MS - RUNTIME_START_SLACK_MS}–${APP_RUN_MS + tolerance} ms from start to exit`;
     const results = check(shiftRecords(timeline, isExit, seconds(3)));
     expect(rulesWith(results)).toEqual([rule]);
     expect(expectBroken(results, rule, ['app']).measurement?.value).toBeGreaterThan(APP_RUN_MS + tolerance);
@@ -85,5 +85,13 @@ describe('exit (File 3)', () => {
     );
     expect(rulesWith(results)).toEqual(['no Killing event names app']);
     expectBroken(results, 'no Killing event names app', ['app', 'Stopping container app']);
+  });
+
+  it('fails when the app runs clearly less than its 3 s sleep', () => {
+    const start = timeline.first({ kind: 'started', container: 'app', source: 'runtime' })!;
+    const rule = `app runs ${APP_RUN_MS - RUNTIME_START_SLACK_MS}–${APP_RUN_MS + tolerance} ms from start to exit`;
+    const results = check(moveRecord(timeline, exitRecord(timeline, 'app'), start.ns + msToNs(2900)));
+    expect(rulesWith(results)).toContain(rule);
+    expect(expectBroken(results, rule, ['app']).measurement?.value).toBe(2900);
   });
 });
