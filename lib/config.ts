@@ -18,6 +18,13 @@ export const TEST_IMAGE = 'localhost/sidecar-conformance/busybox:1.35';
 /** The same test image under a second name: "change a running sidecar's image" rows need another reference to change to. */
 export const TEST_IMAGE_B = 'localhost/sidecar-conformance/busybox:1.35-b';
 
+/**
+ * agnhost, upstream's own e2e test image, built here from the cluster's Kubernetes version (its
+ * HTTP/TCP servers: netexec, liveness; only /agnhost, no shell). Tagged with that version, `v1.37.2`.
+ */
+export const AGNHOST_IMAGE = (kubernetesVersion: string): string =>
+  `localhost/sidecar-conformance/agnhost:v${kubernetesVersion.replace(/^v/, '')}`;
+
 /** The sandbox (pause) image the local runtime is configured with; built from pause.c. */
 export const PAUSE_IMAGE = 'localhost/sidecar-conformance/pause:1.0';
 

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { defaults } from '../../config.js';
 import { missingDependencyError } from '../../errors.js';
 import {
+  agnhostSpec,
   componentBinDir,
   containerdSpec,
   criToolsSpec,
   ensureComponent,
   etcdSpec,
   kubernetesSpec,
+  moduleSourceFile,
   releaseDate,
 } from './build.js';
 import { pathExists } from '../../fs.js';
@@ -29,6 +31,8 @@ export interface LocalBinaries {
   cniBinDir: string;
   /** crictl, to read container times in nanoseconds from the runtime's CRI. */
   crictl: string;
+  /** agnhost (upstream's e2e test binary) from the same Kubernetes version, static, for the agnhost image. */
+  agnhost: string;
   /** Seconds per binary built in this call (empty when everything was cached). */
   built: Record<string, number>;
 }
@@ -78,6 +82,7 @@ export async function ensureBinaries(
     criToolsSpec(versions.criTools ?? defaults.criToolsVersion),
     options,
   );
+  const agnhost = await ensureComponent(agnhostSpec(v, await cachedAgnhostVersion(cacheRoot, v)), options);
 
   return {
     kubernetesVersion: v,
@@ -93,7 +98,8 @@ export async function ensureBinaries(
     runc,
     cniBinDir,
     crictl: join(criTools.binDir, 'crictl'),
-    built: { ...kube.built, ...etcd.built, ...containerd.built, ...criTools.built },
+    agnhost: join(agnhost.binDir, 'agnhost'),
+    built: { ...kube.built, ...etcd.built, ...containerd.built, ...criTools.built, ...agnhost.built },
   };
 }
 
@@ -106,4 +112,10 @@ export function crictlPath(cacheRoot: string, criToolsVersion: string = defaults
 async function cachedReleaseDate(cacheRoot: string, version: string): Promise<string> {
   if (await pathExists(join(cacheRoot, 'bin', `kubernetes-${version}`, 'kubelet'))) return '';
   return releaseDate('k8s.io/kubernetes', version);
+}
+
+/** agnhost's own version (test/images/agnhost/VERSION), stamped as upstream does; only read when building. */
+async function cachedAgnhostVersion(cacheRoot: string, version: string): Promise<string> {
+  if (await pathExists(join(cacheRoot, 'bin', `agnhost-${version}`, 'agnhost'))) return '';
+  return (await moduleSourceFile('k8s.io/kubernetes', version, 'test/images/agnhost/VERSION')).trim();
 }

@@ -65,6 +65,24 @@ export function kubernetesSpec(version: string, buildDate: string): ComponentSpe
   };
 }
 
+/**
+ * agnhost, upstream's own e2e test image binary (k8s.io/kubernetes/test/images/agnhost), from the
+ * same module and version as the cluster. Upstream's image-util.sh builds it with cgo off and
+ * `-X main.Version=<test/images/agnhost/VERSION>`; so do we (plus our -trimpath -s).
+ */
+export function agnhostSpec(kubernetesVersion: string, agnhostVersion: string): ComponentSpec {
+  const v = `v${kubernetesVersion.replace(/^v/, '')}`;
+  const twin = kubernetesStagingVersion(v);
+  return {
+    name: 'agnhost',
+    module: 'k8s.io/kubernetes',
+    version: v,
+    twinVersion: () => twin,
+    targets: [{ binary: 'agnhost', pkg: 'k8s.io/kubernetes/test/images/agnhost', cgo: false }],
+    ldflags: ['-s', '-w', `-X main.Version=${agnhostVersion}`],
+  };
+}
+
 export function etcdSpec(version: string): ComponentSpec {
   const v = `v${version.replace(/^v/, '')}`;
   return {
@@ -125,6 +143,23 @@ export async function goProxyFile(module: string, version: string, suffix: 'mod'
     );
   }
   return readFile(suffix === 'mod' ? info.GoMod : info.Info, 'utf8');
+}
+
+/** One file of a module version's source, from Go's module cache (downloaded through GOPROXY if missing). */
+export async function moduleSourceFile(module: string, version: string, path: string): Promise<string> {
+  const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    env: { GOFLAGS: '-mod=mod' },
+    timeout: 20 * 60_000,
+    reject: false,
+    cwd: '/',
+  });
+  const info = JSON.parse(stdout || '{}') as { Dir?: string; Error?: string };
+  if (info.Error || !info.Dir) {
+    throw clusterStartError(
+      `The Go module proxy does not serve ${module}@${version} (${info.Error ?? 'no source directory'}).`,
+    );
+  }
+  return readFile(join(info.Dir, path), 'utf8');
 }
 
 export interface BuildResult {

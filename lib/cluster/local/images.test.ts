@@ -1,15 +1,17 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B } from '../../config.js';
+import { AGNHOST_IMAGE, PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B } from '../../config.js';
 import {
   REQUIRED_APPLETS,
+  agnhostImageSpec,
   buildPauseBinary,
+  ensureAgnhostArchive,
   ensureImageArchives,
   importImage,
   isStaticExecutable,
@@ -188,6 +190,80 @@ describe.skipIf(!hasGcc || !hasBusybox)('ensureImageArchives', () => {
     expect(b[0]?.digest).toBe(a[0]?.digest);
     expect(a[0]?.annotations['io.containerd.image.name']).toBe(TEST_IMAGE);
     expect(b[0]?.annotations['io.containerd.image.name']).toBe(TEST_IMAGE_B);
+  });
+});
+
+// Any static ELF stands in for agnhost here; busybox-static is one this machine has.
+describe.skipIf(!hasBusybox)('the agnhost image', () => {
+  it('is the static binary at /agnhost as the entrypoint, pause as the default argument, /uploads and /tmp', async () => {
+    const binary = await readFile('/bin/busybox');
+    const spec = agnhostImageSpec(binary, '1.37.2');
+    expect(spec.reference).toBe('localhost/sidecar-conformance/agnhost:v1.37.2');
+    expect(spec.reference).toBe(AGNHOST_IMAGE('v1.37.2'));
+    expect(spec.entrypoint).toEqual(['/agnhost']);
+    expect(spec.cmd).toEqual(['pause']);
+    expect(spec.env).toBeUndefined();
+    // The binary is compared by identity: a deep comparison of megabytes is slow.
+    const [file, ...dirs] = spec.entries;
+    expect(file?.type === 'file' && file.path === 'agnhost' && file.mode === 0o755 && file.content).toBe(
+      binary,
+    );
+    expect(dirs).toEqual([
+      { type: 'directory', path: 'uploads', mode: 0o755 },
+      { type: 'directory', path: 'tmp', mode: 0o1777 },
+    ]);
+  });
+
+  it('refuses a dynamic binary (the image has no libc)', async () => {
+    expect(() => agnhostImageSpec(Buffer.from('#!/bin/sh\n'.padEnd(100)), '1.37.2')).toThrow(
+      /not a static executable.*CGO_ENABLED=0/,
+    );
+    expect(() => agnhostImageSpec(readFileSync(process.execPath), '1.37.2')).toThrow(
+      /not a static executable/,
+    );
+  });
+
+  it('writes the archive once, named by version and content, with the layout ctr imports', async () => {
+    const progress: string[] = [];
+    const archive = await ensureAgnhostArchive(dir, '/bin/busybox', 'v1.37.2', (line) => progress.push(line));
+    expect(archive).toMatch(new RegExp(`^${dir}/images/agnhost-v1\\.37\\.2-[0-9a-f]{16}\\.oci\\.tar$`));
+    expect(progress).toEqual([`writing localhost/sidecar-conformance/agnhost:v1.37.2 from /bin/busybox`]);
+    const written = (await stat(archive)).mtimeMs;
+    const again: string[] = [];
+    expect(await ensureAgnhostArchive(dir, '/bin/busybox', '1.37.2', (line) => again.push(line))).toBe(
+      archive,
+    );
+    expect(again).toEqual([]);
+    expect((await stat(archive)).mtimeMs).toBe(written);
+    expect(await readdir(join(dir, 'images'))).toEqual([archive.slice(`${dir}/images/`.length)]);
+
+    const layout = join(dir, 'layout');
+    await mkdir(layout);
+    await execa('tar', ['-xf', archive, '-C', layout]);
+    const blob = (digest: string) =>
+      readFile(join(layout, 'blobs', 'sha256', digest.replace(/^sha256:/, '')));
+    const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as {
+      manifests: Array<{ digest: string; annotations: Record<string, string> }>;
+    };
+    expect(index.manifests.map((m) => m.annotations['io.containerd.image.name'])).toEqual([
+      'localhost/sidecar-conformance/agnhost:v1.37.2',
+    ]);
+    const manifest = JSON.parse((await blob(index.manifests[0]?.digest ?? '')).toString()) as {
+      config: { digest: string };
+      layers: Array<{ digest: string }>;
+    };
+    const config = JSON.parse((await blob(manifest.config.digest)).toString()) as {
+      config: { Entrypoint: string[]; Cmd: string[] };
+    };
+    expect(config.config.Entrypoint).toEqual(['/agnhost']);
+    expect(config.config.Cmd).toEqual(['pause']);
+    const layer = join(dir, 'layer.tar');
+    await writeFile(layer, await blob(manifest.layers[0]?.digest ?? ''));
+    const { stdout } = await execa('tar', ['-tvf', layer]);
+    const lines = stdout.split('\n');
+    expect(lines.map((line) => line.split(/\s+/).pop())).toEqual(['agnhost', 'tmp/', 'uploads/']);
+    expect(lines[0]).toMatch(/^-rwxr-xr-x 0\/0 /);
+    expect(lines[1]).toMatch(/^drwxrwxrwt /);
   });
 });
 

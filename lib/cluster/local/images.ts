@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B } from '../../config.js';
+import { AGNHOST_IMAGE, PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B } from '../../config.js';
 import { clusterStartError, missingDependencyError } from '../../errors.js';
-import { writeOciArchive, type ImageSpec } from './oci.js';
+import { parseReference, writeOciArchive, type ImageSpec } from './oci.js';
 import type { TarEntry } from './tar.js';
 import { pathExists } from '../../fs.js';
 
@@ -116,6 +116,29 @@ export async function testImageSpec(busyboxPath = '/bin/busybox'): Promise<Image
   };
 }
 
+/**
+ * The agnhost image: upstream's static binary at /agnhost, run as the entrypoint with `pause` as
+ * the default argument (as upstream's Dockerfile has it), plus the /uploads netexec writes to and
+ * a /tmp. No shell: the rows that use it only need its servers.
+ */
+export function agnhostImageSpec(agnhostBinary: Buffer, kubernetesVersion: string): ImageSpec {
+  if (!isStaticExecutable(agnhostBinary)) {
+    throw missingDependencyError(
+      'the agnhost binary is not a static executable; it must be built with CGO_ENABLED=0.',
+    );
+  }
+  return {
+    reference: AGNHOST_IMAGE(kubernetesVersion),
+    entries: [
+      { type: 'file', path: 'agnhost', mode: 0o755, content: agnhostBinary },
+      { type: 'directory', path: 'uploads', mode: 0o755 },
+      { type: 'directory', path: 'tmp', mode: 0o1777 },
+    ],
+    entrypoint: ['/agnhost'],
+    cmd: ['pause'],
+  };
+}
+
 /** True for an ELF executable without a program interpreter (nothing to load from the image). */
 export function isStaticExecutable(bytes: Buffer): boolean {
   if (bytes.length < 64 || bytes.readUInt32BE(0) !== 0x7f454c46) return false;
@@ -185,6 +208,28 @@ export async function ensureImageArchives(
     await writeOciArchive({ ...spec, reference: TEST_IMAGE_B }, testB);
   }
   return { pause, test, testB };
+}
+
+/** The agnhost image archive under `<cacheRoot>/images`, named by the binary's hash; written only when missing. */
+export async function ensureAgnhostArchive(
+  cacheRoot: string,
+  agnhostBinary: string,
+  kubernetesVersion: string,
+  onProgress: (line: string) => void = () => undefined,
+): Promise<string> {
+  const dir = join(cacheRoot, 'images');
+  await mkdir(dir, { recursive: true });
+  const binary = await readFile(agnhostBinary);
+  const reference = AGNHOST_IMAGE(kubernetesVersion);
+  const archive = join(
+    dir,
+    `agnhost-${parseReference(reference).tag}-${shortHash(ARCHIVE_FORMAT, reference, binary)}.oci.tar`,
+  );
+  if (!(await pathExists(archive))) {
+    onProgress(`writing ${reference} from ${agnhostBinary}`);
+    await writeOciArchive(agnhostImageSpec(binary, kubernetesVersion), archive);
+  }
+  return archive;
 }
 
 async function ctr(

@@ -3,7 +3,15 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { cacheDir, clusterDir, defaults, PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B } from '../../config.js';
+import {
+  AGNHOST_IMAGE,
+  cacheDir,
+  clusterDir,
+  defaults,
+  PAUSE_IMAGE,
+  TEST_IMAGE,
+  TEST_IMAGE_B,
+} from '../../config.js';
 import { clusterStartError, describeError, ExitCode, UserError } from '../../errors.js';
 import { poll, StopWaiting, WaitTimeoutError } from '../../wait.js';
 import type { RuntimeInspector } from '../../observe/runtime.js';
@@ -23,7 +31,7 @@ import {
 } from './configs.js';
 import { getOk, portFree } from './health.js';
 import { createCgroupRoot, ensureBridge, recordIptables } from './host.js';
-import { ensureImageArchives, importImage, listImages } from './images.js';
+import { ensureAgnhostArchive, ensureImageArchives, importImage, listImages } from './images.js';
 import { writeClusterFiles } from './files.js';
 import { leftovers, teardown } from './teardown.js';
 import { runningBinary, runningPid, startDaemon } from './processes.js';
@@ -129,7 +137,10 @@ export class LocalProvider implements ClusterProvider {
       options.signal,
     );
     await this.refuseOtherBinaries(binaries);
-    const images = await ensureImageArchives(cacheDir(), progress);
+    const images = {
+      ...(await ensureImageArchives(cacheDir(), progress)),
+      agnhost: await ensureAgnhostArchive(cacheDir(), binaries.agnhost, binaries.kubernetesVersion, progress),
+    };
     try {
       await writeClusterFiles(this.layout, this.clusterName, binaries);
       await this.startAll(binaries, images, progress, options.signal);
@@ -186,7 +197,7 @@ export class LocalProvider implements ClusterProvider {
 
   private async startAll(
     binaries: LocalBinaries,
-    images: { pause: string; test: string; testB: string },
+    images: { pause: string; test: string; testB: string; agnhost: string },
     progress: (line: string) => void,
     signal?: AbortSignal,
   ): Promise<void> {
@@ -235,6 +246,7 @@ export class LocalProvider implements ClusterProvider {
       [PAUSE_IMAGE, images.pause],
       [TEST_IMAGE, images.test],
       [TEST_IMAGE_B, images.testB],
+      [AGNHOST_IMAGE(binaries.kubernetesVersion), images.agnhost],
     ] as const) {
       if (!present.includes(reference)) {
         progress(`importing ${reference}`);
@@ -278,7 +290,12 @@ export class LocalProvider implements ClusterProvider {
       'the default ServiceAccount',
     );
     const images2 = await listImages(binaries.ctr, layout.containerd.socket);
-    for (const reference of [PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_B]) {
+    for (const reference of [
+      PAUSE_IMAGE,
+      TEST_IMAGE,
+      TEST_IMAGE_B,
+      AGNHOST_IMAGE(binaries.kubernetesVersion),
+    ]) {
       if (!images2.includes(reference)) {
         throw clusterStartError(
           `Image ${reference} is missing from containerd after import; see ${layout.logFiles.containerd}.`,
