@@ -51,6 +51,12 @@ Flags:
   --tolerance MS        allowed excess over the 3 s shutdown gaps (default: ${defaults.shutdownToleranceMs})
   --reports DIR         where reports go (default: reports)
   --no-screenshot       skip the Chromium screenshot of the HTML report
+  --fault KIND@TIME[:DURATION]
+                        disturb the local cluster while the scenarios run (repeatable; local
+                        provider only): apiserver-restart@30s (SIGTERM, started again as up does),
+                        apiserver-pause@30s:20s (SIGSTOP, SIGCONT 20 s later, also on Ctrl-C),
+                        kubelet-restart@30s. TIME counts from the run's start (ms, s or m); faults
+                        are made one after another, and the reports say which were made and when.
 ${CLUSTER_FLAGS}
 
 ${EXIT_CODES}`,

@@ -6,6 +6,7 @@ import { ExitCode } from '../errors.js';
 import { runScenarios } from '../run/conformance.js';
 import { summarize } from '../report/summary.js';
 import { openSession, type ClusterChoice } from '../run/session.js';
+import type { FaultPlan } from '../run/faults.js';
 import type { RunSettings, Scenario } from '../scenarios/scenario.js';
 import { progressPrinter } from './progress.js';
 import { publishReports } from '../report/publish.js';
@@ -26,6 +27,8 @@ export interface JobOptions {
   reportsDir?: string;
   screenshot: boolean;
   signal: AbortSignal;
+  /** Faults to make during the run (`run --fault`, local provider only). */
+  faults?: FaultPlan;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function runJob(options: JobOptions): Promise<number> {
       root: REPO_ROOT,
       signal: options.signal,
       progress,
+      ...(options.faults ? { faults: options.faults } : {}),
     });
     const paths = await publishReports(run, options.reportsDir ?? resolve(REPO_ROOT, 'reports'), {
       screenshot: options.screenshot,

@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { faultPlan, parseFaults } from '../run/faults.js';
 import { parseTolerance, runSettings } from '../run/settings.js';
 import { selectScenarios } from '../scenarios/registry.js';
 import { clusterOptions, parseFlags } from './flags.js';
@@ -13,12 +14,18 @@ export async function runCommand(args: string[], signal: AbortSignal): Promise<n
     tolerance: { type: 'string' },
     reports: { type: 'string' },
     'no-screenshot': { type: 'boolean' },
+    fault: { type: 'string', multiple: true },
   });
   if (positionals.length)
     throw usageError(`run takes no arguments (got ${positionals.join(' ')}); see --help.`);
   const scenarios = selectScenarios({ suite: values.suite, only: values.only });
+  const faults = parseFaults(values.fault);
+  const choice = await clusterChoice(values);
+  // Refused before any cluster is touched: only the local provider restarts and pauses its components.
+  const plan = faultPlan(faults, choice);
   return runJob({
-    choice: await clusterChoice(values),
+    choice,
+    ...(plan ? { faults: plan } : {}),
     scenarios,
     settings: runSettings({ shutdownToleranceMs: parseTolerance(values.tolerance) }),
     reportsDir: values.reports,

@@ -15,6 +15,29 @@ export interface UpOptions {
   signal?: AbortSignal;
 }
 
+/** The faults a run can make on purpose (`run --fault`), named as the flag names them. */
+export type FaultKind = 'apiserver-restart' | 'apiserver-pause' | 'kubelet-restart';
+
+/** Components a provider may restart, and the one it may pause. */
+export type RestartableComponent = 'kube-apiserver' | 'kubelet';
+export type PausableComponent = 'kube-apiserver';
+
+/** A fault that happened: from the first signal to the component answering (restart) or resuming (pause). */
+export interface FaultHappened {
+  kind: FaultKind;
+  component: RestartableComponent;
+  atNs: bigint;
+  untilNs: bigint;
+  /** One line for people: signals, pids, how long it took. */
+  what: string;
+}
+
+export interface FaultOptions {
+  onProgress?: (line: string) => void;
+  /** Ends the wait for health (a restarted component runs anyway) or a pause early (it resumes at once). */
+  signal?: AbortSignal;
+}
+
 export interface ClusterProvider {
   readonly providerName: string;
   readonly clusterName: string;
@@ -26,4 +49,8 @@ export interface ClusterProvider {
   /** The node's container runtime, for nanosecond container times; absent where the harness cannot reach it. */
   runtime?(): RuntimeInspector | undefined;
   kubeconfigPath(): string;
+  /** Stops a component (SIGTERM, SIGKILL after a grace period) and starts it again as `up` does; returns once it answers. */
+  restartComponent?(component: RestartableComponent, options?: FaultOptions): Promise<FaultHappened>;
+  /** Freezes a component (SIGSTOP) for `ms`, then resumes it (SIGCONT), also on abort or error. */
+  pauseComponent?(component: PausableComponent, ms: number, options?: FaultOptions): Promise<FaultHappened>;
 }

@@ -53,6 +53,12 @@ function header(run: RunResult): Markup {
       <dd><code>${image.reference}</code></dd>
       <dt>Shutdown tolerance</dt>
       <dd>${run.toleranceMs} ms above the expected delay</dd>
+      ${
+        run.faults?.length
+          ? html`<dt>Faults</dt>
+              <dd data-fact="faults">${run.faults.map((f) => `${f.fault}: ${f.what}`).join('; ')}</dd>`
+          : ''
+      }
       <dt>Wall time</dt>
       <dd>${seconds(run.durationMs)} (${run.startedAt} → ${run.finishedAt})</dd>
       <dt>Result</dt>

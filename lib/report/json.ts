@@ -1,6 +1,6 @@
 import type { AssertionResult, Measurement, Verdict } from '../assert/result.js';
 import type { PodShape } from '../timeline/pod-shape.js';
-import type { ClusterInfo, RunResult, ScenarioResult } from '../run/result.js';
+import type { ClusterInfo, FaultRecord, RunResult, ScenarioResult } from '../run/result.js';
 import { gapToJson, type ObservationGapJson } from '../timeline/gaps.js';
 import { recordToJson, type TimelineRecordJson } from '../timeline/record.js';
 
@@ -79,6 +79,8 @@ export interface JsonReport {
     byScenario: Record<string, ScenarioSummaryJson>;
   };
   scenarios: ScenarioJson[];
+  /** Faults made on purpose during the run (`--fault`), each with what was done and when; empty without any. */
+  faults: FaultRecord[];
 }
 
 function measurementJson(measurement: Measurement | undefined): MeasurementJson | null {
@@ -185,5 +187,6 @@ export function toJsonReport(run: RunResult): JsonReport {
     toleranceMs: run.toleranceMs,
     summary: summary(run),
     scenarios: run.scenarios.map(scenarioJson),
+    faults: run.faults ?? [],
   };
 }

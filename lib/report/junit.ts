@@ -103,6 +103,7 @@ export function toJUnitXml(run: RunResult): string {
     'shutdown.toleranceMs': String(run.toleranceMs),
     'container.times': run.cluster.runtimeTimes,
   };
+  if (run.faults?.length) properties.faults = run.faults.map((f) => `${f.fault}: ${f.what}`).join('; ');
   if (run.cluster.kubeletVersion) properties['kubelet.version'] = run.cluster.kubeletVersion;
   if (run.cluster.containerRuntimeVersion)
     properties['runtime.version'] = run.cluster.containerRuntimeVersion;

@@ -1,44 +1,59 @@
 import { defaults } from '../config.js';
 import { runScenario } from './runner.js';
-import type { RunResult, ScenarioResult } from './result.js';
+import type { FaultRecord, RunResult, ScenarioResult } from './result.js';
 import type { RunSettings, Scenario } from '../scenarios/scenario.js';
 import { nowNs } from '../timeline/time.js';
 import { assembleRun } from './judge.js';
+import { decideAcrossFaults, scheduleFaults, type FaultPlan } from './faults.js';
 import type { Session } from './session.js';
 
 /**
  * Runs scenarios concurrently, each in its own namespace, so the run takes about as long as its
  * longest scenario. Every scenario ends with a result (passed, failed or errored), never a throw.
+ * With `faults`, each is made at its time after the run's start while the scenarios run; faults not
+ * begun when the last scenario ends are not made, and the result records each with its times.
  */
 export async function runScenarios(
   session: Session,
   scenarios: Scenario[],
   settings: RunSettings,
-  options: { root: string; signal: AbortSignal; progress: (line: string) => void },
+  options: { root: string; signal: AbortSignal; progress: (line: string) => void; faults?: FaultPlan },
 ): Promise<RunResult> {
   const startedNs = nowNs();
-  const results: ScenarioResult[] = await Promise.all(
-    scenarios.map((scenario) =>
-      runScenario(scenario, {
-        kube: session.kube,
-        runId: session.runId,
-        image: session.image,
-        runtime: session.runtime,
-        settings,
-        watchSilenceMs: defaults.watchSilenceMs,
-        root: options.root,
-        signal: options.signal,
-        progress: options.progress,
-      }),
-    ),
-  );
-  return assembleRun({
+  const faults = options.faults
+    ? scheduleFaults(options.faults, { startedNs, signal: options.signal, progress: options.progress })
+    : undefined;
+  let results: ScenarioResult[];
+  let faultRecords: FaultRecord[] | undefined;
+  try {
+    results = await Promise.all(
+      scenarios.map((scenario) =>
+        runScenario(scenario, {
+          kube: session.kube,
+          runId: session.runId,
+          image: session.image,
+          runtime: session.runtime,
+          settings,
+          watchSilenceMs: defaults.watchSilenceMs,
+          root: options.root,
+          signal: options.signal,
+          progress: options.progress,
+        }),
+      ),
+    );
+  } finally {
+    // A fault under way ends before the result is put together (a paused API server resumes first).
+    faultRecords = await faults?.finish();
+  }
+  const run = assembleRun({
     runId: session.runId,
     cluster: session.cluster,
     image: session.image,
     settings,
-    scenarios: results,
+    // A timed rule broken across a kubelet restart the run made cannot tell (see decideAcrossFaults).
+    scenarios: faultRecords ? results.map((result) => decideAcrossFaults(result, faultRecords)) : results,
     startedNs,
     finishedNs: nowNs(),
   });
+  return faultRecords ? { ...run, faults: faultRecords } : run;
 }

@@ -50,6 +50,22 @@ export interface ImageChoice {
   substituted: boolean;
 }
 
+/** A fault the run made on purpose (`run --fault`): what, and when it happened. */
+export interface FaultRecord {
+  /** As given: `apiserver-pause@30s:20s`. */
+  fault: string;
+  kind: 'apiserver-restart' | 'apiserver-pause' | 'kubelet-restart';
+  /** When it was planned: milliseconds after the run's start. */
+  plannedAtMs: number;
+  /** From the first signal to the component answering (restart) or resuming (pause), RFC3339Nano; absent when it never began. */
+  startedAt?: string;
+  endedAt?: string;
+  /** One line for people, with the times: what was done, or why it was not. */
+  what: string;
+  /** Set when the fault was not made, or not to the end (the run ended first, the component did not come back). */
+  error?: string;
+}
+
 export interface RunResult {
   runId: string;
   startedAt: string;
@@ -61,4 +77,6 @@ export interface RunResult {
   toleranceMs: number;
   scenarios: ScenarioResult[];
   verdict: Verdict;
+  /** The faults made during the run (`--fault`), in the order they were made; absent without any. */
+  faults?: FaultRecord[];
 }

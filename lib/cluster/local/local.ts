@@ -15,7 +15,15 @@ import {
 import { clusterStartError, describeError, ExitCode, UserError } from '../../errors.js';
 import { poll, StopWaiting, WaitTimeoutError } from '../../wait.js';
 import type { RuntimeInspector } from '../../observe/runtime.js';
-import type { ClusterProvider, ClusterStatus, UpOptions } from '../provider.js';
+import type {
+  ClusterProvider,
+  ClusterStatus,
+  FaultHappened,
+  FaultOptions,
+  PausableComponent,
+  RestartableComponent,
+  UpOptions,
+} from '../provider.js';
 import { crictlPath, ensureBinaries, type LocalBinaries } from './binaries.js';
 import { CrictlInspector } from './cri.js';
 import {
@@ -33,6 +41,7 @@ import { getOk, portFree } from './health.js';
 import { createCgroupRoot, ensureBridge, recordIptables } from './host.js';
 import { ensureAgnhostArchive, ensureImageArchives, importImage, listImages } from './images.js';
 import { writeClusterFiles } from './files.js';
+import { pauseDaemon, restartDaemon } from './faults.js';
 import { leftovers, teardown } from './teardown.js';
 import { runningBinary, runningPid, startDaemon } from './processes.js';
 import { installPackages } from './setup.js';
@@ -60,6 +69,10 @@ async function requirePortFree(component: string, host: string, port: number): P
     ExitCode.clusterStartFailed,
   );
 }
+
+/** The daemons' PATH: containerd finds its shim beside itself. */
+const daemonPath = (shimDir: string) =>
+  `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 
 /** Unix socket paths (plus containerd's `.ttrpc` suffix) must fit in sun_path (108 bytes). */
 const MAX_SOCKET_PATH = 100;
@@ -202,33 +215,13 @@ export class LocalProvider implements ClusterProvider {
     signal?: AbortSignal,
   ): Promise<void> {
     const { layout } = this;
-    const { pki, ports } = layout;
+    const { ports } = layout;
     await recordIptables(layout.iptablesSnapshot);
     await ensureBridge(layout.cni.bridge, `${layout.nodeIp}/24`);
     await createCgroupRoot(layout.cgroupRoot);
-    const path = `${binaries.containerdShimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
-    const adminTls = { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
-
-    const start = async (
-      name: LocalComponent,
-      binary: string,
-      args: string[],
-      healthy: () => Promise<unknown>,
-    ): Promise<void> => {
-      if (!(await runningPid(layout.pidFiles[name]))) {
-        for (const [host, port] of PORTS_OF[name](layout)) await requirePortFree(name, host, port);
-        progress(`starting ${name}`);
-        startDaemon({
-          name,
-          binary,
-          args,
-          env: { PATH: path },
-          logPath: layout.logFiles[name],
-          pidPath: layout.pidFiles[name],
-        });
-      }
-      await this.waitComponent(name, healthy, signal);
-    };
+    const path = daemonPath(binaries.containerdShimDir);
+    const start = (name: LocalComponent, binary: string, args: string[], healthy: () => Promise<unknown>) =>
+      this.startComponent({ name, binary, args, healthy, path }, progress, signal);
 
     await start('etcd', binaries.etcd, etcdArgs(layout), () =>
       getOk(`http://127.0.0.1:${ports.etcdClient}/health`).then((b) =>
@@ -253,9 +246,8 @@ export class LocalProvider implements ClusterProvider {
         await importImage(binaries.ctr, layout.containerd.socket, archive);
       }
     }
-    await start('kube-apiserver', binaries.kubeApiserver, kubeApiserverArgs(layout), () =>
-      getOk(`${layout.apiserverUrl}/readyz`, adminTls),
-    );
+    const apiserver = this.launch('kube-apiserver');
+    await start('kube-apiserver', binaries.kubeApiserver, apiserver.args, apiserver.healthy);
     await start(
       'kube-controller-manager',
       binaries.kubeControllerManager,
@@ -265,9 +257,8 @@ export class LocalProvider implements ClusterProvider {
     await start('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout), () =>
       getOk(`https://127.0.0.1:${ports.scheduler}/healthz`, { insecure: true }),
     );
-    await start('kubelet', binaries.kubelet, kubeletArgs(layout), () =>
-      getOk(`http://127.0.0.1:${ports.kubeletHealthz}/healthz`),
-    );
+    const kubelet = this.launch('kubelet');
+    await start('kubelet', binaries.kubelet, kubelet.args, kubelet.healthy);
 
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromFile(this.kubeconfigPath());
@@ -302,6 +293,84 @@ export class LocalProvider implements ClusterProvider {
         );
       }
     }
+  }
+
+  /** The command line `up` starts a restartable component with, and the check that it answers. */
+  private launch(name: RestartableComponent): { args: string[]; healthy: () => Promise<unknown> } {
+    const { layout } = this;
+    if (name === 'kubelet') {
+      return {
+        args: kubeletArgs(layout),
+        healthy: () => getOk(`http://127.0.0.1:${layout.ports.kubeletHealthz}/healthz`),
+      };
+    }
+    const { pki } = layout;
+    return {
+      args: kubeApiserverArgs(layout),
+      healthy: () =>
+        getOk(`${layout.apiserverUrl}/readyz`, { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key }),
+    };
+  }
+
+  /** Starts one component unless it runs, then waits until it answers: for `up` and for restarts. */
+  private async startComponent(
+    spec: {
+      name: LocalComponent;
+      binary: string;
+      args: string[];
+      healthy: () => Promise<unknown>;
+      path: string;
+    },
+    progress: (line: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { layout } = this;
+    const { name } = spec;
+    if (!(await runningPid(layout.pidFiles[name]))) {
+      for (const [host, port] of PORTS_OF[name](layout)) await requirePortFree(name, host, port);
+      progress(`starting ${name}`);
+      startDaemon({
+        name,
+        binary: spec.binary,
+        args: spec.args,
+        env: { PATH: spec.path },
+        logPath: layout.logFiles[name],
+        pidPath: layout.pidFiles[name],
+      });
+    }
+    await this.waitComponent(name, spec.healthy, signal);
+  }
+
+  /** Stops the API server or the kubelet and starts it again as `up` does; resolves once it answers. */
+  async restartComponent(
+    component: RestartableComponent,
+    options: FaultOptions = {},
+  ): Promise<FaultHappened> {
+    requireRoot();
+    const progress = options.onProgress ?? (() => {});
+    return restartDaemon(
+      {
+        component,
+        pidPath: this.layout.pidFiles[component],
+        start: async (binary, signal) => {
+          const containerd = await runningBinary(this.layout.pidFiles.containerd);
+          const { args, healthy } = this.launch(component);
+          const path = daemonPath(dirname(containerd ?? binary));
+          await this.startComponent({ name: component, binary, args, healthy, path }, progress, signal);
+        },
+      },
+      options,
+    );
+  }
+
+  /** Freezes the API server for `ms` (SIGSTOP), then resumes it (SIGCONT), also on abort or error. */
+  async pauseComponent(
+    component: PausableComponent,
+    ms: number,
+    options: FaultOptions = {},
+  ): Promise<FaultHappened> {
+    requireRoot();
+    return pauseDaemon({ component, pidPath: this.layout.pidFiles[component] }, ms, options);
   }
 
   /** Waits for one component; on timeout names it and its log. */
