@@ -151,3 +151,52 @@ export async function deletePod(
     { description: `delete Pod ${namespace}/${name}` },
   );
 }
+
+/** One RFC 6902 operation of a JSON patch (`test` guards the path it patches). */
+export interface JsonPatchOperation {
+  op: 'replace' | 'add' | 'test';
+  path: string;
+  value: unknown;
+}
+
+/** A JSON patch of a Pod, or of its `resize` subresource; a replay after a lost answer changes nothing more. */
+async function patchPodWith(
+  kube: Kube,
+  namespace: string,
+  name: string,
+  operations: JsonPatchOperation[],
+  subresource?: 'resize',
+): Promise<V1Pod> {
+  const request = { name, namespace, body: operations, fieldManager: FIELD_MANAGER };
+  return retry(
+    () =>
+      subresource === 'resize'
+        ? kube.core.patchNamespacedPodResize(request)
+        : kube.core.patchNamespacedPod(request),
+    {
+      description: `patch Pod ${namespace}/${name}${subresource ? ` (${subresource})` : ''}`,
+      // A Pod that is gone stays gone; a failed `test` (422) or a refused change (400, 403) is final.
+      retryable: (e) => httpStatus(e) !== 404 && isRetryable(e),
+    },
+  );
+}
+
+/** JSON-patches a running Pod's spec (a container's image: the kubelet restarts that container). */
+export function patchPod(
+  kube: Kube,
+  namespace: string,
+  name: string,
+  operations: JsonPatchOperation[],
+): Promise<V1Pod> {
+  return patchPodWith(kube, namespace, name, operations);
+}
+
+/** JSON-patches the Pod's `resize` subresource: containers' resources, resized in place. */
+export function resizePod(
+  kube: Kube,
+  namespace: string,
+  name: string,
+  operations: JsonPatchOperation[],
+): Promise<V1Pod> {
+  return patchPodWith(kube, namespace, name, operations, 'resize');
+}

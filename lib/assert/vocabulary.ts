@@ -12,3 +12,4 @@ export * from './gating.js';
 export * from './hooks.js';
 export * from './deletion.js';
 export * from './probes.js';
+export * from './mutations.js';

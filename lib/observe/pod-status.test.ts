@@ -334,3 +334,42 @@ describe('diffPod on a startupProbe (the started flag)', () => {
     expect(diffPod(runningNotStarted(false), runningNotStarted(undefined), 8n)).toEqual([]);
   });
 });
+
+describe('diffPod on a container status’s resources (in-place resize)', () => {
+  const withResources = (cpu: string | undefined, restartCount = 0) =>
+    pod('Running', [
+      status('first-sidecar', {
+        ...running('a1', asWatched('2025-07-13T23:47:31Z')),
+        restartCount,
+        ...(cpu ? { resources: { requests: { memory: '35Mi', cpu }, limits: { cpu, memory: '35Mi' } } } : {}),
+      }),
+    ]);
+
+  it('records the resources when they first show and when they change, at the observation time', () => {
+    const first = diffPod(withResources(undefined), withResources('20m'), 7n);
+    expect(first).toEqual([
+      {
+        source: 'status',
+        kind: 'resources',
+        container: 'first-sidecar',
+        time: '',
+        ns: 7n,
+        precision: 'observed',
+        observedNs: 7n,
+        restartCount: 0,
+        message: 'requests cpu=20m memory=35Mi; limits cpu=20m memory=35Mi',
+      },
+    ]);
+    const resized = diffPod(withResources('20m'), withResources('25m', 1), 8n).filter(
+      (r) => r.kind === 'resources',
+    );
+    expect(resized).toMatchObject([
+      { restartCount: 1, message: 'requests cpu=25m memory=35Mi; limits cpu=25m memory=35Mi' },
+    ]);
+  });
+
+  it('records nothing while the resources read the same or a status has none', () => {
+    expect(diffPod(withResources('20m'), withResources('20m'), 8n)).toEqual([]);
+    expect(diffPod(withResources('20m'), withResources(undefined), 8n)).toEqual([]);
+  });
+});

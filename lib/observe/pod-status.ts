@@ -1,5 +1,6 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import type { TimelineRecord } from '../timeline/record.js';
+import { describeResources } from '../timeline/resources.js';
 import { parseTimeNs } from '../timeline/time.js';
 
 type NewRecord = Omit<TimelineRecord, 'seq'>;
@@ -24,8 +25,8 @@ function podReady(pod: V1Pod | undefined): { ready: boolean; time?: string } | u
 
 /**
  * The lifecycle facts that changed between two observations of one Pod: containers started,
- * passed their startupProbe (`started: true`), restarted, turned ready or not, terminated; the
- * Pod's phase and Ready condition.
+ * passed their startupProbe (`started: true`), restarted, turned ready or not, terminated, had
+ * their actuated resources changed; the Pod's phase and Ready condition.
  */
 export function diffPod(previous: V1Pod | undefined, next: V1Pod, observedNs: bigint): NewRecord[] {
   const records: NewRecord[] = [];
@@ -89,6 +90,11 @@ export function diffPod(previous: V1Pod | undefined, next: V1Pod, observedNs: bi
     }
     if (now.ready !== (was?.ready ?? false)) {
       records.push(observed({ kind: now.ready ? 'ready' : 'not-ready', container: name, restartCount }));
+    }
+    // What the kubelet actuated (a resize shows here once applied); no server time of its own.
+    const resources = describeResources(now.resources);
+    if (resources && resources !== describeResources(was?.resources)) {
+      records.push(observed({ kind: 'resources', container: name, restartCount, message: resources }));
     }
   }
 

@@ -35,6 +35,11 @@ import { sidecarUnreadyOnTermination } from './upstream/sidecar-unready-on-termi
 import { sidecarLivenessOffOnTermination } from './upstream/sidecar-liveness-off-on-termination.js';
 import { sidecarBadImageBlocks } from './upstream/sidecar-bad-image-blocks.js';
 import { noProbeRestartInAppPrestop } from './upstream/no-probe-restart-in-app-prestop.js';
+import { imageChangeRunningSidecar } from './upstream/image-change-running-sidecar.js';
+import { imageChangeDuringInit } from './upstream/image-change-during-init.js';
+import { imageChangeAfterLivenessFail } from './upstream/image-change-after-liveness-fail.js';
+import { sidecarInplaceResizeCpu } from './upstream/sidecar-inplace-resize-cpu.js';
+import { sidecarInplaceResizeMemoryRestart } from './upstream/sidecar-inplace-resize-memory-restart.js';
 
 /**
  * Every scenario the harness knows, in the order reports show them. Help, the README's table,
@@ -77,6 +82,11 @@ export const SCENARIOS: readonly Scenario[] = [
   sidecarLivenessOffOnTermination,
   sidecarBadImageBlocks,
   noProbeRestartInAppPrestop,
+  imageChangeRunningSidecar,
+  imageChangeDuringInit,
+  imageChangeAfterLivenessFail,
+  sidecarInplaceResizeCpu,
+  sidecarInplaceResizeMemoryRestart,
 ];
 
 export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];

@@ -31,6 +31,10 @@ export type RecordKind =
   | 'pod-not-ready'
   | 'applied'
   | 'delete-requested'
+  /** The harness patched the running Pod: reason `image` (a container's image) or `resize` (its resources). */
+  | 'patched'
+  /** A container status's `resources` (what the kubelet actuated) read differently: message `requests …; limits …`. */
+  | 'resources'
   | 'pod-gone'
   /** The harness stopped observing: the end of the timeline's window. */
   | 'observed-until';
