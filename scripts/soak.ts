@@ -6,7 +6,7 @@
  *   npm run soak -- --runs 20 --suite seed
  *   npm run soak -- --help
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../lib/cli/job.js';
@@ -130,7 +130,6 @@ async function soak(argv: string[], signal: AbortSignal): Promise<number> {
   const done: SoakRun[] = [];
   let interruptedRun: number | undefined;
   const startedAt = new Date().toISOString();
-  await mkdir(soakDir, { recursive: true });
 
   const writeResults = async () => {
     const summary = summarizeSoak(done);
