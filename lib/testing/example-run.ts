@@ -16,7 +16,7 @@ import type { Scenario } from '../scenarios/scenario.js';
 import { SCENARIOS } from '../scenarios/registry.js';
 import { assembleRun, judgeScenario } from '../run/judge.js';
 import { loadFixture, type TimelineFixture } from './fixture.js';
-import { formatTimeNs, msToNs, nsToMs, parseTimeNs } from '../timeline/time.js';
+import { msToNs, parseTimeNs } from '../timeline/time.js';
 import type { Timeline } from '../timeline/timeline.js';
 
 /** Shorter than the sidecars' 3 s SIGTERM delay, so the reverse-shutdown gap rule must fail. */

@@ -14,7 +14,14 @@ import {
 import { msToNs } from '../../timeline/time.js';
 import type { Timeline } from '../../timeline/timeline.js';
 import { APP, CONTAINERS } from './grace-rules.js';
-import { budgetRule, endsIn, expiryRule, onlyBroken, overBudget, statusExit } from '../../testing/grace-row-check.js';
+import {
+  budgetRule,
+  endsIn,
+  expiryRule,
+  onlyBroken,
+  overBudget,
+  statusExit,
+} from '../../testing/grace-row-check.js';
 import {
   GRACE_SECONDS,
   HOOK_LIFETIME_MS,
