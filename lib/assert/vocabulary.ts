@@ -13,3 +13,4 @@ export * from './hooks.js';
 export * from './deletion.js';
 export * from './probes.js';
 export * from './mutations.js';
+export * from './http-probes.js';

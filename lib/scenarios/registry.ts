@@ -40,6 +40,13 @@ import { imageChangeDuringInit } from './upstream/image-change-during-init.js';
 import { imageChangeAfterLivenessFail } from './upstream/image-change-after-liveness-fail.js';
 import { sidecarInplaceResizeCpu } from './upstream/sidecar-inplace-resize-cpu.js';
 import { sidecarInplaceResizeMemoryRestart } from './upstream/sidecar-inplace-resize-memory-restart.js';
+import { sidecarReadinessInitialDelay } from './upstream/sidecar-readiness-initial-delay.js';
+import { sidecarReadinessFailing } from './upstream/sidecar-readiness-failing.js';
+import { sidecarLivenessFailRestarts } from './upstream/sidecar-liveness-fail-restarts.js';
+import { sidecarLivenessPassNoRestart } from './upstream/sidecar-liveness-pass-no-restart.js';
+import { sidecarLivenessMonotonic } from './upstream/sidecar-liveness-monotonic.js';
+import { sidecarPoststartHook } from './upstream/sidecar-poststart-hook.js';
+import { sidecarPrestopHook } from './upstream/sidecar-prestop-hook.js';
 
 /**
  * Every scenario the harness knows, in the order reports show them. Help, the README's table,
@@ -87,6 +94,13 @@ export const SCENARIOS: readonly Scenario[] = [
   imageChangeAfterLivenessFail,
   sidecarInplaceResizeCpu,
   sidecarInplaceResizeMemoryRestart,
+  sidecarReadinessInitialDelay,
+  sidecarReadinessFailing,
+  sidecarLivenessFailRestarts,
+  sidecarLivenessPassNoRestart,
+  sidecarLivenessMonotonic,
+  sidecarPoststartHook,
+  sidecarPrestopHook,
 ];
 
 export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];
