@@ -95,6 +95,13 @@ describe.skipIf(!provider)(
         for (const scenario of run.scenarios) {
           expect.soft(scenario.verdict, explainScenario(scenario)).not.toBe('fail');
         }
+        // Log streams resume across the break: every line the seed's containers print is there once.
+        for (const scenario of run.scenarios.filter((s) => s.name === 'order' || s.name === 'exit')) {
+          for (const container of [...scenario.shape.sidecars, ...scenario.shape.apps]) {
+            const lines = scenario.timeline.find({ kind: 'log', container }).map((r) => r.message);
+            expect(lines, `${scenario.name}: ${container}'s log lines`).toEqual([container]);
+          }
+        }
         if (fault.kind === 'apiserver-pause') {
           const blind = run.scenarios.filter((s) =>
             s.timeline.gaps.some((gap) => gap.stream === 'api server' && overlaps(gap, fromNs, toNs)),
