@@ -9,6 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import type { Kube } from '../kube/client.js';
 import { httpStatus, isRetryable, retry } from '../retry.js';
+import { poll } from '../wait.js';
 
 export const FIELD_MANAGER = 'sidecar-conformance';
 export const RUN_LABEL = 'sidecar-conformance.io/run';
@@ -57,6 +58,35 @@ export async function createNamespace(
     {
       description: `create namespace ${name}`,
       retryable: (e) => !(e instanceof NamespaceExistsError) && httpStatus(e) !== 409 && isRetryable(e),
+    },
+  );
+}
+
+/**
+ * Waits for the namespace's `default` ServiceAccount: the API server refuses Pods (403, "error
+ * looking up service account") until the controller manager has made it, which after a control-plane
+ * restart takes seconds. A run must not take that for a verdict.
+ */
+export async function waitForDefaultServiceAccount(
+  kube: Kube,
+  namespace: string,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  await poll(
+    async () => {
+      try {
+        await kube.core.readNamespacedServiceAccount({ name: 'default', namespace });
+        return true;
+      } catch (error) {
+        if (httpStatus(error) === 404) return undefined;
+        throw error;
+      }
+    },
+    {
+      description: `the default ServiceAccount of namespace ${namespace} (made by kube-controller-manager)`,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      intervalMs: 250,
+      ...(options.signal ? { signal: options.signal } : {}),
     },
   );
 }

@@ -1,6 +1,13 @@
 import { resolve } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
-import { applyJob, applyPod, createNamespace, deleteNamespace, deletePod } from '../apply/apply.js';
+import {
+  applyJob,
+  applyPod,
+  createNamespace,
+  waitForDefaultServiceAccount,
+  deleteNamespace,
+  deletePod,
+} from '../apply/apply.js';
 import { imagesOf, loadPodManifest, substituteImage } from '../apply/manifest.js';
 import { describeError } from '../errors.js';
 import type { Kube } from '../kube/client.js';
@@ -79,6 +86,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let namespaceCreated = false;
   try {
     await createNamespace(options.kube, namespace, options.runId, scenario.name);
+    await waitForDefaultServiceAccount(options.kube, namespace, { signal: options.signal });
     namespaceCreated = true;
     observer.start();
     progress(

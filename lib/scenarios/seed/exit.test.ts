@@ -90,8 +90,8 @@ describe('exit (File 3)', () => {
   it('fails when the app runs clearly less than its 3 s sleep', () => {
     const start = timeline.first({ kind: 'started', container: 'app', source: 'runtime' })!;
     const rule = `app runs ${APP_RUN_MS - RUNTIME_START_SLACK_MS}–${APP_RUN_MS + tolerance} ms from start to exit`;
-    const results = check(moveRecord(timeline, exitRecord(timeline, 'app'), start.ns + msToNs(2900)));
+    const results = check(moveRecord(timeline, exitRecord(timeline, 'app'), start.ns + msToNs(2600)));
     expect(rulesWith(results)).toContain(rule);
-    expect(expectBroken(results, rule, ['app']).measurement?.value).toBe(2900);
+    expect(expectBroken(results, rule, ['app']).measurement?.value).toBe(2600);
   });
 });

@@ -14,10 +14,11 @@ import { SIGTERM_DELAY_MS } from './order.js';
 /** File 3's app sleeps this long, prints its name and exits 0. */
 export const APP_RUN_MS = 3000;
 /**
- * containerd stamps a container's start once the task has started, a few ms after its process
- * began: a 3 s sleep measured 2994–2998 ms in 2 of 20 soak runs. The run time may read this much short.
+ * containerd stamps a container's start once the task has started, after its process began: a 3 s
+ * sleep measured 2984–2999 ms in 4 of 22 soak runs and 2946 ms once on a loaded node. The run
+ * time may read this much short.
  */
-export const RUNTIME_START_SLACK_MS = 50;
+export const RUNTIME_START_SLACK_MS = 250;
 
 /** File 3: restartPolicy Never; the app exits by itself, the sidecars are told to stop. */
 export const exit: Scenario = {
