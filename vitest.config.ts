@@ -24,8 +24,6 @@ export default defineConfig({
           globalSetup: ['suites/global-setup.ts'],
           // Live scenarios wait on the kubelet (probe periods, grace periods): minutes, not ms.
           testTimeout: 6 * 60_000,
-          // Every scenario at once, as `run` does (vitest would run 5 concurrent tests at a time).
-          maxConcurrency: 100,
           hookTimeout: 60 * 60_000,
           fileParallelism: false,
         },
