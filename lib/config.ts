@@ -44,6 +44,11 @@ export const defaults = {
    * 50–200 ms when the kubelet stops a container itself, 90–1160 ms after an app exits on its own.
    */
   shutdownToleranceMs: 2000,
+  /**
+   * Scenarios run at once. All 47 at once on this 2-core machine starved the API server (no answer
+   * for 10–20 s) and stretched kubelet-driven gaps by 4 s; 5 at a time (vitest's default) passed.
+   */
+  scenarioConcurrency: 6,
   /** How long a Pod may take to reach the state a scenario waits for. */
   podTimeoutMs: 120_000,
   /** How long `cluster up` waits for each component before naming it and its log. */

@@ -7,9 +7,27 @@ import { assembleRun } from './judge.js';
 import { decideAcrossFaults, scheduleFaults, type FaultPlan } from './faults.js';
 import type { Session } from './session.js';
 
+/** Runs `work` over `items`, at most `limit` at a time, results in the items' order. */
+export async function inPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
 /**
- * Runs scenarios concurrently, each in its own namespace, so the run takes about as long as its
- * longest scenario. Every scenario ends with a result (passed, failed or errored), never a throw.
+ * Runs scenarios concurrently, each in its own namespace, a bounded number at a time (the seed's
+ * five at once), so the run takes about as long as its longest scenario or a few of them. Every scenario ends with a result (passed, failed or errored), never a throw.
  * With `faults`, each is made at its time after the run's start while the scenarios run; faults not
  * begun when the last scenario ends are not made, and the result records each with its times.
  */
@@ -17,7 +35,14 @@ export async function runScenarios(
   session: Session,
   scenarios: Scenario[],
   settings: RunSettings,
-  options: { root: string; signal: AbortSignal; progress: (line: string) => void; faults?: FaultPlan },
+  options: {
+    root: string;
+    signal: AbortSignal;
+    progress: (line: string) => void;
+    faults?: FaultPlan;
+    /** How many scenarios run at once (default in lib/config.ts). */
+    concurrency?: number;
+  },
 ): Promise<RunResult> {
   const startedNs = nowNs();
   const faults = options.faults
@@ -26,20 +51,18 @@ export async function runScenarios(
   let results: ScenarioResult[];
   let faultRecords: FaultRecord[] | undefined;
   try {
-    results = await Promise.all(
-      scenarios.map((scenario) =>
-        runScenario(scenario, {
-          kube: session.kube,
-          runId: session.runId,
-          image: session.image,
-          runtime: session.runtime,
-          settings,
-          watchSilenceMs: defaults.watchSilenceMs,
-          root: options.root,
-          signal: options.signal,
-          progress: options.progress,
-        }),
-      ),
+    results = await inPool(scenarios, options.concurrency ?? defaults.scenarioConcurrency, (scenario) =>
+      runScenario(scenario, {
+        kube: session.kube,
+        runId: session.runId,
+        image: session.image,
+        runtime: session.runtime,
+        settings,
+        watchSilenceMs: defaults.watchSilenceMs,
+        root: options.root,
+        signal: options.signal,
+        progress: options.progress,
+      }),
     );
   } finally {
     // A fault under way ends before the result is put together (a paused API server resumes first).

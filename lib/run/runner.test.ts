@@ -36,3 +36,20 @@ describe('namespaceFor', () => {
     expect(onDash.endsWith('-')).toBe(false);
   });
 });
+
+describe('inPool', () => {
+  it('runs at most the limit at once and keeps the order of the results', async () => {
+    const { inPool } = await import('./conformance.js');
+    let running = 0;
+    let most = 0;
+    const results = await inPool([5, 1, 4, 2, 3], 2, async (ms) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, ms * 5));
+      running--;
+      return ms * 10;
+    });
+    expect(results).toEqual([50, 10, 40, 20, 30]);
+    expect(most).toBe(2);
+  });
+});
