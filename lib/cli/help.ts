@@ -6,7 +6,16 @@ import { SCENARIOS, SUITES } from '../scenarios/registry.js';
 
 export const EXIT_CODES = `Exit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}`;
 
-const SCENARIO_NAMES = SCENARIOS.map((s) => s.name).join(', ');
+/** The scenario names, wrapped under the flag column. */
+const SCENARIO_NAMES = SCENARIOS.map((s) => s.name)
+  .reduce<string[]>((lines, name) => {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + name.length + 2 <= 74)
+      lines[lines.length - 1] = `${last}, ${name}`;
+    else lines.push(name);
+    return lines;
+  }, [])
+  .join(',\n                        ');
 
 const CLUSTER_FLAGS = `Cluster selection (default: the local cluster, brought up and taken down by this run):
   --kubeconfig PATH     use the cluster this kubeconfig names (never touched otherwise)
@@ -42,12 +51,13 @@ Global flags: --debug (stack traces), --help.
 ${EXIT_CODES}`,
   run: `Usage: sidecar-conformance run [flags]
 
-Runs the scenarios concurrently, each in its own namespace, writes reports/<run id>/
+Runs the scenarios, each in its own namespace, ${defaults.scenarioConcurrency} at a time, writes reports/<run id>/
 (junit.xml, report.json, report.html, report.png) and points reports/latest at it.
 
 Flags:
   --suite ${[...SUITES, 'all'].join('|')}  which scenarios (default: all)
-  --only NAME[,NAME]    scenarios to run: ${SCENARIO_NAMES}
+  --only NAME[,NAME]    scenarios to run (default: the whole suite):
+                        ${SCENARIO_NAMES}
   --tolerance MS        allowed excess over the 3 s shutdown gaps (default: ${defaults.shutdownToleranceMs})
   --reports DIR         where reports go (default: reports)
   --no-screenshot       skip the Chromium screenshot of the HTML report
