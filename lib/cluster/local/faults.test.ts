@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, UserError } from '../../errors.js';
 import { nsToMs } from '../../timeline/time.js';
@@ -83,8 +84,29 @@ describe('pauseDaemon', () => {
     });
     const abortedAt = Date.now();
     controller.abort();
-    await expect(pausing).rejects.toBeInstanceOf(WaitAbortedError);
+    await expect(pausing).rejects.toThrow(
+      new WaitAbortedError('the end of the 60000 ms pause of kube-apiserver, which resumed at once'),
+    );
     expect(Date.now() - abortedAt).toBeLessThan(200);
+    expect(await processState(pid)).not.toBe('T');
+    expect(isAlive(pid)).toBe(true);
+  });
+
+  it('resumes the process when the pausing process exits in the middle (a second Ctrl-C)', async () => {
+    const { pidPath, start } = daemon('kube-apiserver');
+    const pid = start();
+    const faults = join(import.meta.dirname, 'faults.ts');
+    // A process of its own pauses our daemon for a minute and exits 200 ms into the pause.
+    const script = [
+      `const { pauseDaemon } = await import(${JSON.stringify(faults)});`,
+      `void pauseDaemon({ component: 'kube-apiserver', pidPath: ${JSON.stringify(pidPath)} }, 60_000, {`,
+      `  onProgress: () => setTimeout(() => process.exit(130), 200),`,
+      `});`,
+    ].join('\n');
+    const child = await execa(NODE, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      reject: false,
+    });
+    expect(child.exitCode).toBe(130);
     expect(await processState(pid)).not.toBe('T');
     expect(isAlive(pid)).toBe(true);
   });

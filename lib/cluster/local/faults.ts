@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { clusterStartError } from '../../errors.js';
 import { nowNs, nsToMs } from '../../timeline/time.js';
-import { poll, sleep } from '../../wait.js';
+import { poll, sleep, WaitAbortedError } from '../../wait.js';
 import type {
   FaultHappened,
   FaultKind,
@@ -124,7 +124,13 @@ export async function pauseDaemon(
     });
     progress(`${component} paused (SIGSTOP to pid ${pid}) for ${ms} ms`);
     const left = ms - nsToMs(nowNs() - atNs);
-    if (left > 0) await sleep(left, options.signal);
+    if (left > 0) {
+      await sleep(left, options.signal).catch((error: unknown) => {
+        throw error instanceof WaitAbortedError
+          ? new WaitAbortedError(`the end of the ${ms} ms pause of ${component}, which resumed at once`)
+          : error;
+      });
+    }
   } finally {
     resume();
     process.off('exit', resume);
