@@ -170,11 +170,20 @@ export class PodObserver {
         down = undefined;
         lastAnswerNs = nowNs();
       } catch (error) {
-        if (this.abort.signal.aborted) return;
+        if (this.abort.signal.aborted) break;
         down ??= `no answer within ${timeoutMs} ms (${describeError(error)})`;
       }
       await sleep(intervalMs, this.abort.signal).catch(() => undefined);
     }
+    // Stopped while the API server was still not answering: the gap runs to the stop, not lost.
+    const silentNs = nowNs() - lastAnswerNs;
+    if (down !== undefined || silentNs > BigInt(timeoutMs + intervalMs) * 1_000_000n)
+      this.gap({
+        stream: 'api server',
+        fromNs: lastAnswerNs,
+        toNs: nowNs(),
+        why: down ?? `no answer for the last ${Number(silentNs / 1_000_000n)} ms before observation stopped`,
+      });
   }
 
   /** Puts a gap on the timeline; with `note`, also among the problems (a log break has its own note). */
