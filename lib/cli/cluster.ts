@@ -1,3 +1,4 @@
+import { parseFeatureGates } from '../cluster/feature-gates.js';
 import { providerFor, resolveVersion } from '../cluster/providers.js';
 import { ExitCode, usageError } from '../errors.js';
 import { parseFlags } from './flags.js';
@@ -8,13 +9,18 @@ export async function clusterCommand(args: string[], signal: AbortSignal): Promi
     name: { type: 'string' },
     version: { type: 'string' },
     provider: { type: 'string' },
+    'feature-gates': { type: 'string' },
   });
   const [action, ...extra] = positionals;
   if (!action || !['up', 'down', 'status'].includes(action) || extra.length) {
     throw usageError('cluster needs one of up, down, status (see `sidecar-conformance cluster --help`).');
   }
   const progress = progressPrinter();
-  const provider = providerFor(await resolveVersion(values, progress));
+  const { 'feature-gates': gates, ...options } = values;
+  const provider = providerFor({
+    ...(await resolveVersion(options, progress)),
+    ...(gates !== undefined ? { featureGates: parseFeatureGates(gates) } : {}),
+  });
   if (action === 'up') {
     const kubeconfig = await provider.up({ onProgress: progress, signal });
     process.stdout.write(`cluster ${provider.clusterName} is up\nkubeconfig: ${kubeconfig}\n`);

@@ -9,6 +9,7 @@ export const clusterOptions = {
   name: { type: 'string' },
   version: { type: 'string' },
   'keep-cluster': { type: 'boolean' },
+  'feature-gates': { type: 'string' },
   image: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 

@@ -24,6 +24,10 @@ const CLUSTER_FLAGS = `Cluster selection (default: the local cluster, brought up
   --name NAME           local cluster name (default: ${defaults.clusterName})
   --version V|latest    Kubernetes version the local provider builds (default: ${defaults.kubernetesVersion};
                         latest = the newest release the Go module proxy serves that this Go builds)
+  --feature-gates G=true,…
+                        gates the local cluster starts with (default: the gates the selected
+                        scenarios need that the version has, e.g. RestartAllContainersOnContainerExits;
+                        a scenario whose gate is off is reported not applicable, with the reason)
   --keep-cluster        leave a cluster this run brought up running
   --image local|reference|REF
                         image for the Pods: local = the busybox test image (default on the local
@@ -117,7 +121,7 @@ ${CLUSTER_FLAGS.replace(
 )}
 
 ${EXIT_CODES}`,
-  cluster: `Usage: sidecar-conformance cluster up|down|status [--name NAME] [--version V] [--provider local]
+  cluster: `Usage: sidecar-conformance cluster up|down|status [--name NAME] [--version V] [--feature-gates G=true,…]
 
   up      build (cached under $XDG_CACHE_HOME/sidecar-conformance) and start etcd, kube-apiserver,
           kube-controller-manager, kube-scheduler, containerd and a kubelet; wait for the node to be
@@ -130,6 +134,10 @@ State, logs and pid files: $XDG_STATE_HOME/sidecar-conformance/clusters/NAME/.
 Flags:
   --name NAME       cluster name (default: ${defaults.clusterName})
   --version V       Kubernetes version (default: ${defaults.kubernetesVersion})
+  --feature-gates G=true,…
+                    feature gates for every component (API server, controller manager, scheduler,
+                    kubelet), e.g. RestartAllContainersOnContainerExits=true; a running cluster
+                    started with other gates is refused (take it down first)
   --provider local  the provider (only local for now)
 
 ${EXIT_CODES}`,

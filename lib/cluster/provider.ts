@@ -24,7 +24,8 @@ export type PausableComponent = 'kube-apiserver';
 
 /** A fault that happened: from the first signal to the component answering (restart) or resuming (pause). */
 export interface FaultHappened {
-  kind: FaultKind;
+  /** A `--fault` kind, or a node reboot (made by the scenarios that need one). */
+  kind: FaultKind | 'node-reboot';
   component: RestartableComponent;
   atNs: bigint;
   untilNs: bigint;
@@ -51,6 +52,11 @@ export interface ClusterProvider {
   kubeconfigPath(): string;
   /** Stops a component (SIGTERM, SIGKILL after a grace period) and starts it again as `up` does; returns once it answers. */
   restartComponent?(component: RestartableComponent, options?: FaultOptions): Promise<FaultHappened>;
+  /**
+   * A node reboot as upstream's e2e_node tests make one: stop the kubelet, stop every pod sandbox
+   * through the CRI, start the kubelet; returns once it answers.
+   */
+  rebootNode?(options?: FaultOptions): Promise<FaultHappened>;
   /** Freezes a component (SIGSTOP) for `ms`, then resumes it (SIGCONT), also on abort or error. */
   pauseComponent?(component: PausableComponent, ms: number, options?: FaultOptions): Promise<FaultHappened>;
 }

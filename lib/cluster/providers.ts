@@ -2,6 +2,7 @@ import { defaults } from '../config.js';
 import { usageError } from '../errors.js';
 import { latestKubernetesVersion } from './local/build.js';
 import { LocalProvider } from './local/local.js';
+import type { FeatureGates } from './feature-gates.js';
 import type { ClusterProvider } from './provider.js';
 
 export const PROVIDERS = ['local'] as const;
@@ -10,6 +11,8 @@ export interface ProviderOptions {
   provider?: string;
   name?: string;
   version?: string;
+  /** `--feature-gates` for a cluster the provider brings up. */
+  featureGates?: FeatureGates;
 }
 
 /** Resolves `--version latest` (newest release this machine's Go builds); other values pass through. */
@@ -31,6 +34,12 @@ export function providerFor(options: ProviderOptions): ClusterProvider {
   const version = (options.version ?? defaults.kubernetesVersion).replace(/^v/, '');
   if (!/^1\.\d+\.\d+$/.test(version))
     throw usageError(`--version ${version} is not a Kubernetes version like 1.37.2.`);
-  if (provider === 'local') return new LocalProvider({ name, kubernetesVersion: version });
+  if (provider === 'local') {
+    return new LocalProvider({
+      name,
+      kubernetesVersion: version,
+      ...(options.featureGates ? { featureGates: options.featureGates } : {}),
+    });
+  }
   throw usageError(`--provider ${provider} is not known; providers: ${PROVIDERS.join(', ')}.`);
 }

@@ -1,5 +1,5 @@
 import type { AssertionResult, Verdict } from '../assert/result.js';
-import type { ScenarioResult } from '../run/result.js';
+import type { ScenarioResult, ScenarioVerdict } from '../run/result.js';
 import { formatSlice } from '../timeline/timeline.js';
 
 /**
@@ -8,7 +8,12 @@ import { formatSlice } from '../timeline/timeline.js';
  */
 
 export const VERDICT_MARK: Record<Verdict, string> = { pass: '✓', fail: '✗', undecided: '?' };
-export const VERDICT_WORD: Record<Verdict, string> = { pass: 'PASS', fail: 'FAIL', undecided: 'UNDECIDED' };
+export const VERDICT_WORD: Record<ScenarioVerdict, string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  undecided: 'UNDECIDED',
+  'not-applicable': 'N/A',
+};
 
 export function explainAssertion(assertion: AssertionResult): string {
   return [
@@ -33,6 +38,7 @@ export function notPassed(scenario: Pick<ScenarioResult, 'assertions'>): Asserti
 export function explainScenario(result: ScenarioResult): string | undefined {
   if (result.verdict === 'pass') return undefined;
   const parts = [`${result.title} (namespace ${result.namespace}): ${VERDICT_WORD[result.verdict]}`];
+  if (result.notApplicable) parts.push(result.notApplicable);
   if (result.error) parts.push(`error: ${result.error}`);
   for (const assertion of notPassed(result)) parts.push(explainAssertion(assertion));
   return parts.join('\n');

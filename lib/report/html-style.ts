@@ -13,6 +13,9 @@ code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, m
 .badge.pass { background: var(--pass); }
 .badge.fail { background: var(--fail); }
 .badge.undecided { background: var(--undecided); }
+.badge.not-applicable { background: #6e7781; }
+tr.not-applicable td.result { color: #6e7781; }
+p.not-applicable { color: #57606a; font-style: italic; }
 .run-facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0 0 12px; }
 .run-facts dt { color: var(--muted); }
 .run-facts dd { margin: 0; }

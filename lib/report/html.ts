@@ -1,5 +1,5 @@
 import type { AssertionResult, Verdict } from '../assert/result.js';
-import type { RunResult, ScenarioResult } from '../run/result.js';
+import type { RunResult, ScenarioResult, ScenarioVerdict } from '../run/result.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { displayTime } from '../timeline/time.js';
 import { timelineChart } from './chart.js';
@@ -15,11 +15,11 @@ export const sectionId = (scenario: ScenarioResult): string =>
 
 /** Failed scenarios first, so the page opens on what needs attention; otherwise run order. */
 export function reportOrder(scenarios: ScenarioResult[]): ScenarioResult[] {
-  const rank: Record<Verdict, number> = { fail: 0, undecided: 1, pass: 2 };
+  const rank: Record<ScenarioVerdict, number> = { fail: 0, undecided: 1, pass: 2, 'not-applicable': 3 };
   return [...scenarios].sort((a, b) => rank[a.verdict] - rank[b.verdict]);
 }
 
-const badge = (verdict: Verdict): Markup =>
+const badge = (verdict: ScenarioVerdict): Markup =>
   html`<span class="badge ${verdict}">${VERDICT_WORD[verdict]}</span>`;
 
 function header(run: RunResult): Markup {
@@ -208,7 +208,8 @@ function section(scenario: ScenarioResult): Markup {
       pod <span class="mono">${scenario.podName}</span> · <span class="mono">${scenario.manifestPath}</span> ·
       started ${scenario.startedAt} · ${seconds(scenario.durationMs)}
     </p>
-    ${error} ${blind}
+    ${scenario.notApplicable ? html`<p class="not-applicable">${scenario.notApplicable}</p>` : ''} ${error}
+    ${blind}
     <div class="chart">${raw(timelineChart(scenario))}</div>
     <h3>Rules</h3>
     ${assertionTable(scenario)} ${timelineTable(scenario)}

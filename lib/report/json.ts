@@ -1,6 +1,6 @@
 import type { AssertionResult, Measurement, Verdict } from '../assert/result.js';
 import type { PodShape } from '../timeline/pod-shape.js';
-import type { ClusterInfo, FaultRecord, RunResult, ScenarioResult } from '../run/result.js';
+import type { ClusterInfo, FaultRecord, RunResult, ScenarioResult, ScenarioVerdict } from '../run/result.js';
 import { gapToJson, type ObservationGapJson } from '../timeline/gaps.js';
 import { recordToJson, type TimelineRecordJson } from '../timeline/record.js';
 
@@ -42,8 +42,10 @@ export interface ScenarioJson {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  verdict: Verdict;
+  verdict: ScenarioVerdict;
   passed: boolean;
+  /** Why it did not run on this cluster (verdict not-applicable); null otherwise. */
+  notApplicable: string | null;
   error: string | null;
   measurements: MeasurementMap;
   assertions: AssertionJson[];
@@ -53,7 +55,7 @@ export interface ScenarioJson {
 }
 
 export interface ScenarioSummaryJson {
-  verdict: Verdict;
+  verdict: ScenarioVerdict;
   passed: boolean;
   error: string | null;
   durationMs: number;
@@ -132,6 +134,7 @@ function scenarioJson(scenario: ScenarioResult): ScenarioJson {
     durationMs: scenario.durationMs,
     verdict: scenario.verdict,
     passed: scenario.verdict === 'pass',
+    notApplicable: scenario.notApplicable ?? null,
     error: scenario.error ?? null,
     measurements: measurementMap(scenario),
     assertions: scenario.assertions.map(assertionJson),

@@ -52,6 +52,9 @@ function outcome(scenario: ScenarioResult): string {
     return `      <error${attributes({ message: scenario.error, type: 'ScenarioError' })}>${escapeText(body)}</error>\n`;
   }
   if (scenario.verdict === 'pass') return '';
+  if (scenario.verdict === 'not-applicable') {
+    return `      <skipped${attributes({ message: scenario.notApplicable ?? 'not applicable' })}/>\n`;
+  }
   if (scenario.verdict === 'undecided') {
     const message = `undecided: ${failureMessage(broken, 'undecided')}`;
     return `      <skipped${attributes({ message })}>${escapeText(details)}</skipped>\n`;
@@ -89,7 +92,7 @@ export function toJUnitXml(run: RunResult): string {
     tests: run.scenarios.length,
     failures,
     errors,
-    skipped: run.scenarios.filter((s) => s.verdict === 'undecided').length,
+    skipped: run.scenarios.filter((s) => s.verdict === 'undecided' || s.verdict === 'not-applicable').length,
     time: seconds(run.durationMs),
   };
   const properties: Record<string, string> = {

@@ -17,6 +17,7 @@ export function summarize(run: RunResult): string {
       `${VERDICT_WORD[scenario.verdict].padEnd(9)} ${scenario.title}  (${(scenario.durationMs / 1000).toFixed(1)} s)`,
     );
     if (scenario.error) lines.push(`      error: ${scenario.error.split('\n')[0]}`);
+    if (scenario.notApplicable) lines.push(`      ${scenario.notApplicable}`);
     for (const rule of notPassed(scenario)) lines.push(indent(explainAssertion(rule), '      '));
     for (const rule of scenario.assertions.filter(
       (a) => a.verdict === 'pass' && a.measurement?.unit === 'ms',
@@ -26,9 +27,10 @@ export function summarize(run: RunResult): string {
   }
   const count = (verdict: string) => run.scenarios.filter((s) => s.verdict === verdict).length;
   const undecided = count('undecided');
+  const notApplicable = count('not-applicable');
   lines.push(
     `wall time ${(run.durationMs / 1000).toFixed(1)} s`,
-    `${count('pass')} passed, ${count('fail')} failed${undecided ? `, ${undecided} undecided` : ''}`,
+    `${count('pass')} passed, ${count('fail')} failed${undecided ? `, ${undecided} undecided` : ''}${notApplicable ? `, ${notApplicable} not applicable` : ''}`,
   );
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import type { RunSettings, Scenario } from '../scenarios/scenario.js';
 import { nowNs } from '../timeline/time.js';
 import { assembleRun } from './judge.js';
 import { decideAcrossFaults, scheduleFaults, type FaultPlan } from './faults.js';
+import { clusterFacts, nodeOperationsOf } from './node.js';
 import type { Session } from './session.js';
 
 /** Runs `work` over `items`, at most `limit` at a time, results in the items' order. */
@@ -50,25 +51,38 @@ export async function runScenarios(
     : undefined;
   let results: ScenarioResult[];
   let faultRecords: FaultRecord[] | undefined;
+  const node = nodeOperationsOf(session.provider, options.progress, options.signal);
+  const facts = clusterFacts(session.cluster.kubernetesVersion, session.features, node);
+  const run = (scenario: Scenario) =>
+    runScenario(scenario, {
+      kube: session.kube,
+      runId: session.runId,
+      image: session.image,
+      runtime: session.runtime,
+      settings,
+      watchSilenceMs: defaults.watchSilenceMs,
+      root: options.root,
+      signal: options.signal,
+      progress: options.progress,
+      facts,
+      ...(scenario.disruptive && node ? { node } : {}),
+    });
   try {
-    results = await inPool(scenarios, options.concurrency ?? defaults.scenarioConcurrency, (scenario) =>
-      runScenario(scenario, {
-        kube: session.kube,
-        runId: session.runId,
-        image: session.image,
-        runtime: session.runtime,
-        settings,
-        watchSilenceMs: defaults.watchSilenceMs,
-        root: options.root,
-        signal: options.signal,
-        progress: options.progress,
-      }),
-    );
+    // The rows that restart the kubelet or reboot the node disturb every Pod on it: alone, afterwards.
+    const calm = scenarios.filter((s) => !s.disruptive);
+    const disruptive = scenarios.filter((s) => s.disruptive);
+    const first = await inPool(calm, options.concurrency ?? defaults.scenarioConcurrency, run);
+    const after = await inPool(disruptive, 1, run);
+    const byScenario = new Map<Scenario, ScenarioResult>([
+      ...calm.map((s, i) => [s, first[i]] as [Scenario, ScenarioResult]),
+      ...disruptive.map((s, i) => [s, after[i]] as [Scenario, ScenarioResult]),
+    ]);
+    results = scenarios.map((s) => byScenario.get(s) as ScenarioResult);
   } finally {
     // A fault under way ends before the result is put together (a paused API server resumes first).
     faultRecords = await faults?.finish();
   }
-  const run = assembleRun({
+  const assembled = assembleRun({
     runId: session.runId,
     cluster: session.cluster,
     image: session.image,
@@ -78,5 +92,5 @@ export async function runScenarios(
     startedNs,
     finishedNs: nowNs(),
   });
-  return faultRecords ? { ...run, faults: faultRecords } : run;
+  return faultRecords ? { ...assembled, faults: faultRecords } : assembled;
 }

@@ -3,7 +3,7 @@ import { overallVerdict } from '../assert/result.js';
 import type { Scenario, RunSettings } from '../scenarios/scenario.js';
 import type { PodShape } from '../timeline/pod-shape.js';
 import { formatTimeNs, nsToMs } from '../timeline/time.js';
-import type { Timeline } from '../timeline/timeline.js';
+import { Timeline } from '../timeline/timeline.js';
 import type { ClusterInfo, ImageChoice, RunResult, ScenarioResult } from './result.js';
 
 /** Checks a scenario's rules over what was observed and puts the result together: one place for live runs and fixtures. */
@@ -48,6 +48,28 @@ export function judgeScenario(
   };
 }
 
+/** The result of a scenario the cluster cannot run (`reason` from notApplicable): no rule checked, nothing applied. */
+export function notApplicableResult(
+  scenario: Scenario,
+  observed: { namespace: string; podName: string; shape: PodShape; atNs: bigint; reason: string },
+): ScenarioResult {
+  return {
+    name: scenario.name,
+    title: scenario.title,
+    manifestPath: scenario.manifest,
+    namespace: observed.namespace,
+    podName: observed.podName,
+    shape: observed.shape,
+    startedAt: formatTimeNs(observed.atNs),
+    finishedAt: formatTimeNs(observed.atNs),
+    durationMs: 0,
+    timeline: new Timeline(),
+    assertions: [],
+    verdict: 'not-applicable',
+    notApplicable: observed.reason,
+  };
+}
+
 /** A run's result from its scenarios' results. */
 export function assembleRun(run: {
   runId: string;
@@ -67,6 +89,9 @@ export function assembleRun(run: {
     image: run.image,
     toleranceMs: run.settings.shutdownToleranceMs,
     scenarios: run.scenarios,
-    verdict: overallVerdict(run.scenarios.map((s) => s.verdict)),
+    // A scenario not applicable here neither passes nor fails the run.
+    verdict: overallVerdict(
+      run.scenarios.flatMap((s) => (s.verdict === 'not-applicable' ? [] : [s.verdict])),
+    ),
   };
 }

@@ -18,11 +18,19 @@ export interface ScenarioResult {
   durationMs: number;
   timeline: Timeline;
   assertions: AssertionResult[];
-  /** fail if a rule broke or the scenario could not run to the end; undecided if some rule could not tell. */
-  verdict: Verdict;
+  /**
+   * fail if a rule broke or the scenario could not run to the end; undecided if some rule could not
+   * tell; not-applicable when the cluster lacks what the scenario needs (`notApplicable` says what).
+   */
+  verdict: ScenarioVerdict;
+  /** Why the scenario did not run here: "not applicable on v1.34.4: gate G arrived in v1.35 (alpha)". */
+  notApplicable?: string;
   /** Set when the scenario could not run to the end (timeout, API error), besides failed rules. */
   error?: string;
 }
+
+/** A scenario's verdict: a rule's, or not applicable on this cluster (never counted as a pass or a failure). */
+export type ScenarioVerdict = Verdict | 'not-applicable';
 
 /** What reports say when the harness cannot read times from the node's container runtime. */
 export const NO_RUNTIME_TIMES =

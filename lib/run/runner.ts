@@ -15,10 +15,11 @@ import { JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL, jobPodSelector } from '../apply/
 import { PodObserver, type ObservedPod } from '../observe/observer.js';
 import type { RuntimeInspector } from '../observe/runtime.js';
 import { nowNs } from '../timeline/time.js';
-import { judgeScenario } from './judge.js';
+import { judgeScenario, notApplicableResult } from './judge.js';
 import { settleEvidence } from './settle.js';
 import type { ImageChoice, ScenarioResult } from './result.js';
-import type { RunSettings, Scenario } from '../scenarios/scenario.js';
+import type { NodeOperations, RunSettings, Scenario } from '../scenarios/scenario.js';
+import { notApplicable, type ClusterFacts } from '../scenarios/requirements.js';
 import { workloadOf } from '../scenarios/workload.js';
 import type { PodShape } from '../timeline/pod-shape.js';
 
@@ -39,6 +40,10 @@ export interface RunScenarioOptions {
   runtime?: RuntimeInspector;
   /** Leave the namespace and Pod running (the lifecycle test takes the whole cluster down instead). */
   keepPod?: boolean;
+  /** What the cluster has (version, gates, node operations), to tell a scenario it cannot run here. */
+  facts?: ClusterFacts;
+  /** The node operations a disruptive scenario makes. */
+  node?: NodeOperations;
 }
 
 /** A namespace name of at most 63 characters: `sc-<scenario>-<run id>`. */
@@ -70,6 +75,11 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       : basePod;
   const job = workload?.runs === 'job' ? workload.job : undefined;
   const progress = (line: string) => options.progress(`[${scenario.name}] ${line}`);
+  const reason = options.facts && notApplicable(scenario.requires, options.facts);
+  if (reason) {
+    progress(reason);
+    return notApplicableResult(scenario, { namespace, podName, shape, atNs: startedNs, reason });
+  }
   // A Job's Pods are found by the label the Job controller gives them.
   const observe = (target: ObservedPod) =>
     new PodObserver({
@@ -114,6 +124,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       settings: options.settings,
       signal: options.signal,
       progress,
+      ...(options.node ? { node: options.node } : {}),
     });
     await settleEvidence(observer, {
       runtime: options.runtime !== undefined,

@@ -5,6 +5,7 @@ import type { RuntimeInspector } from '../observe/runtime.js';
 import { REFERENCE_IMAGE, TEST_IMAGE } from '../config.js';
 import { usageError } from '../errors.js';
 import { checkReachable, connect, type Kube } from '../kube/client.js';
+import { readClusterFeatures, type ClusterFeatures } from '../kube/features.js';
 import { NO_RUNTIME_TIMES, type ClusterInfo, type ImageChoice } from './result.js';
 
 /**
@@ -32,6 +33,10 @@ export interface Session {
   image: ImageChoice;
   /** The node's container runtime, when the provider can reach it (the local cluster); not for --kubeconfig. */
   runtime?: RuntimeInspector;
+  /** The provider that brought the cluster up (absent for --kubeconfig): the disruptive scenarios' node operations. */
+  provider?: ClusterProvider;
+  /** The feature gates the API server and the kubelet report. */
+  features?: ClusterFeatures;
   /** Takes down what this session brought up. */
   close(): Promise<void>;
 }
@@ -111,6 +116,7 @@ export async function openSession(
     const kube = connect(kubeconfigPath, choice.context);
     const version = await checkReachable(kube, signal);
     const nodes = await kube.core.listNode();
+    const features = await readClusterFeatures(kube, nodes.items[0]?.metadata?.name);
     return {
       runId,
       kube,
@@ -124,6 +130,8 @@ export async function openSession(
       },
       image: chooseImage(choice.image, providerName, choice.referenceImage),
       ...(runtime ? { runtime } : {}),
+      ...(choice.provider && !choice.kubeconfig ? { provider: choice.provider } : {}),
+      features,
       close,
     };
   } catch (error) {

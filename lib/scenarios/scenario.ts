@@ -4,6 +4,7 @@ import type { Kube } from '../kube/client.js';
 import type { PodObserver } from '../observe/observer.js';
 import type { PodShape } from '../timeline/pod-shape.js';
 import type { Timeline } from '../timeline/timeline.js';
+import type { NodeOperation, Requirements } from './requirements.js';
 
 /**
  * Knobs that cut across scenarios (defaults in lib/config.ts, overridden by flags). A scenario's own
@@ -24,6 +25,18 @@ export interface DriveContext {
   settings: RunSettings;
   signal: AbortSignal;
   progress: (line: string) => void;
+  /** The node operations a disruptive scenario makes (absent where the provider cannot make them). */
+  node?: NodeOperations;
+}
+
+/** Operations on the node itself, for the rows that disturb every Pod on it. */
+export interface NodeOperations {
+  /** Stops the kubelet and starts it again; resolves once it answers its health check. */
+  restartKubelet(): Promise<void>;
+  /** Stops the kubelet, stops every pod sandbox through the CRI, starts the kubelet again. */
+  rebootNode(): Promise<void>;
+  /** Which of these the provider can make. */
+  readonly operations: readonly NodeOperation[];
 }
 
 /** Which set a scenario belongs to (`--suite`). */
@@ -46,6 +59,13 @@ export interface Scenario {
     /** The Describe/It it follows, shortened. */
     test: string;
   };
+  /** A version, feature gates or node operations it needs; without them it is reported not applicable. */
+  requires?: Requirements;
+  /**
+   * Why it disturbs every Pod on the node (a kubelet restart, a node reboot): it runs alone, after
+   * the others, one at a time.
+   */
+  disruptive?: string;
   /** The Pod to apply when it is not read from `manifest` as it stands (a workload's Pod template). */
   pod?: V1Pod;
   /** Waits for the states the rules need (Ready, restarts, deletion, completion). */

@@ -167,3 +167,38 @@ export class CrictlInspector implements RuntimeInspector {
     return parseCrictlInspect(String(result.stdout));
   }
 }
+
+/**
+ * Stops every pod sandbox the runtime knows (`crictl pods -q`, then `crictl stopp`), as a node reboot
+ * would: their containers stop with them. Returns how many were stopped.
+ */
+export async function stopAllPodSandboxes(options: CrictlInspectorOptions): Promise<number> {
+  const timeout = 60_000;
+  const base = ['--config', '/dev/null', '--runtime-endpoint', `unix://${options.socket}`];
+  const listed = await execa(options.crictl, [...base, 'pods', '-q'], {
+    reject: false,
+    timeout,
+    stdin: 'ignore',
+  });
+  if (listed.failed) {
+    throw new Error(
+      `crictl pods failed on unix://${options.socket}: ${crictlMessage(String(listed.stderr ?? ''))}`,
+    );
+  }
+  const ids = String(listed.stdout)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  if (ids.length === 0) return 0;
+  const stopped = await execa(options.crictl, [...base, 'stopp', ...ids], {
+    reject: false,
+    timeout,
+    stdin: 'ignore',
+  });
+  if (stopped.failed) {
+    throw new Error(
+      `crictl stopp failed on unix://${options.socket}: ${crictlMessage(String(stopped.stderr ?? ''))}`,
+    );
+  }
+  return ids.length;
+}

@@ -75,6 +75,45 @@ export async function restartDaemon(
   };
 }
 
+/**
+ * A node reboot, as upstream's e2e_node tests make one: the kubelet stops, every pod sandbox is
+ * stopped through the CRI (`stopSandboxes`), the kubelet starts again; returns once it answers.
+ * The kubelet is started again also when stopping the sandboxes fails.
+ */
+export async function rebootNode(
+  target: RestartTarget & { stopSandboxes: () => Promise<number> },
+  options: FaultOptions = {},
+): Promise<FaultHappened> {
+  const { pidPath } = target;
+  const progress = options.onProgress ?? (() => {});
+  const binary = await runningBinary(pidPath);
+  const pid = await runningPid(pidPath);
+  if (!binary || pid === undefined) throw notRunning('kubelet', pidPath, 'stopped for a node reboot');
+  const graceMs = target.graceMs ?? RESTART_GRACE_MS;
+  progress(`node reboot: stopping the kubelet (pid ${pid})`);
+  const atNs = nowNs();
+  await stopDaemon(pidPath, graceMs);
+  let stopped: number | undefined;
+  try {
+    stopped = await target.stopSandboxes();
+    progress(`node reboot: ${stopped} pod sandbox(es) stopped through the CRI; starting the kubelet`);
+  } finally {
+    await target.start(binary, options.signal);
+  }
+  const untilNs = nowNs();
+  const newPid = await runningPid(pidPath);
+  progress(
+    `node reboot: the kubelet answers again (pid ${newPid ?? '?'}), ${seconds(untilNs - atNs)} after the stop`,
+  );
+  return {
+    kind: 'node-reboot',
+    component: 'kubelet',
+    atNs,
+    untilNs,
+    what: `node reboot: kubelet pid ${pid} stopped, ${stopped} pod sandbox(es) stopped through the CRI, kubelet pid ${newPid ?? '?'} answered ${seconds(untilNs - atNs)} after the stop`,
+  };
+}
+
 /** The state letter of /proc/<pid>/stat (R, S, D, T for stopped, …); undefined when the process is gone. */
 export async function processState(pid: number): Promise<string | undefined> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);

@@ -1,5 +1,6 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { PAUSE_IMAGE } from '../../config.js';
+import type { FeatureGates } from '../feature-gates.js';
 import { minorOf, type LocalBinaries } from './binaries.js';
 import {
   cniConflist,
@@ -16,6 +17,7 @@ export async function writeClusterFiles(
   layout: LocalClusterLayout,
   clusterName: string,
   binaries: LocalBinaries,
+  featureGates: FeatureGates = {},
 ): Promise<void> {
   for (const dir of [
     layout.dir,
@@ -49,6 +51,7 @@ export async function writeClusterFiles(
       kubernetesMinor: minorOf(binaries.kubernetesVersion),
       cgroupV1: await isCgroupV1(),
       resolvConf: '/etc/resolv.conf',
+      featureGates,
     }),
   );
   await writeFile(

@@ -25,7 +25,7 @@ import type {
   UpOptions,
 } from '../provider.js';
 import { crictlPath, ensureBinaries, type LocalBinaries } from './binaries.js';
-import { CrictlInspector } from './cri.js';
+import { CrictlInspector, stopAllPodSandboxes } from './cri.js';
 import {
   etcdArgs,
   kubeApiserverArgs,
@@ -41,9 +41,10 @@ import { getOk, portFree } from './health.js';
 import { createCgroupRoot, ensureBridge, recordIptables } from './host.js';
 import { ensureAgnhostArchive, ensureImageArchives, importImage, listImages } from './images.js';
 import { writeClusterFiles } from './files.js';
-import { pauseDaemon, restartDaemon } from './faults.js';
+import { pauseDaemon, rebootNode, restartDaemon } from './faults.js';
 import { leftovers, teardown } from './teardown.js';
-import { runningBinary, runningPid, startDaemon } from './processes.js';
+import { runningBinary, runningFeatureGates, runningPid, startDaemon } from './processes.js';
+import { formatFeatureGates, sameFeatureGates, type FeatureGates } from '../feature-gates.js';
 import { installPackages } from './setup.js';
 
 /** The ports each component listens on, checked free before it starts so a clash is named, not guessed. */
@@ -86,10 +87,13 @@ export class LocalProvider implements ClusterProvider {
   readonly clusterName: string;
   readonly kubernetesVersion: string;
   readonly layout: LocalClusterLayout;
+  /** Gates every component starts with (`cluster up --feature-gates`); none by default. */
+  readonly featureGates: FeatureGates;
 
-  constructor(options: { name: string; kubernetesVersion: string }) {
+  constructor(options: { name: string; kubernetesVersion: string; featureGates?: FeatureGates }) {
     this.clusterName = options.name;
     this.kubernetesVersion = options.kubernetesVersion;
+    this.featureGates = options.featureGates ?? {};
     this.layout = layoutFor(clusterDir(options.name));
   }
 
@@ -150,12 +154,13 @@ export class LocalProvider implements ClusterProvider {
       options.signal,
     );
     await this.refuseOtherBinaries(binaries);
+    await this.refuseOtherGates();
     const images = {
       ...(await ensureImageArchives(cacheDir(), progress)),
       agnhost: await ensureAgnhostArchive(cacheDir(), binaries.agnhost, binaries.kubernetesVersion, progress),
     };
     try {
-      await writeClusterFiles(this.layout, this.clusterName, binaries);
+      await writeClusterFiles(this.layout, this.clusterName, binaries, this.featureGates);
       await this.startAll(binaries, images, progress, options.signal);
     } catch (error) {
       progress(`cluster ${this.clusterName} did not come up; stopping what was started`);
@@ -208,6 +213,19 @@ export class LocalProvider implements ClusterProvider {
     }
   }
 
+  /** A running cluster started with other feature gates is not silently reused either. */
+  private async refuseOtherGates(): Promise<void> {
+    const pid = await runningPid(this.layout.pidFiles['kube-apiserver']);
+    if (!pid) return;
+    const running = await runningFeatureGates(pid);
+    if (running === undefined || sameFeatureGates(running, this.featureGates)) return;
+    const say = (gates: FeatureGates) => formatFeatureGates(gates) || 'no feature gates';
+    throw new UserError(
+      `Cluster ${this.clusterName} already runs with ${say(running)}, not ${say(this.featureGates)}; take it down first (sidecar-conformance cluster down --name ${this.clusterName}).`,
+      ExitCode.clusterStartFailed,
+    );
+  }
+
   private async startAll(
     binaries: LocalBinaries,
     images: { pause: string; test: string; testB: string; agnhost: string },
@@ -251,10 +269,10 @@ export class LocalProvider implements ClusterProvider {
     await start(
       'kube-controller-manager',
       binaries.kubeControllerManager,
-      kubeControllerManagerArgs(layout),
+      kubeControllerManagerArgs(layout, this.featureGates),
       () => getOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, { insecure: true }),
     );
-    await start('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout), () =>
+    await start('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout, this.featureGates), () =>
       getOk(`https://127.0.0.1:${ports.scheduler}/healthz`, { insecure: true }),
     );
     const kubelet = this.launch('kubelet');
@@ -306,7 +324,7 @@ export class LocalProvider implements ClusterProvider {
     }
     const { pki } = layout;
     return {
-      args: kubeApiserverArgs(layout),
+      args: kubeApiserverArgs(layout, this.featureGates),
       healthy: () =>
         getOk(`${layout.apiserverUrl}/readyz`, { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key }),
     };
@@ -339,6 +357,28 @@ export class LocalProvider implements ClusterProvider {
       });
     }
     await this.waitComponent(name, spec.healthy, signal);
+  }
+
+  /** Kubelet stopped, every pod sandbox stopped through the CRI, kubelet started; resolves once it answers. */
+  async rebootNode(options: FaultOptions = {}): Promise<FaultHappened> {
+    requireRoot();
+    const progress = options.onProgress ?? (() => {});
+    const component = 'kubelet';
+    return rebootNode(
+      {
+        component,
+        pidPath: this.layout.pidFiles[component],
+        stopSandboxes: () =>
+          stopAllPodSandboxes({ crictl: crictlPath(cacheDir()), socket: this.layout.containerd.socket }),
+        start: async (binary, signal) => {
+          const containerd = await runningBinary(this.layout.pidFiles.containerd);
+          const { args, healthy } = this.launch(component);
+          const path = daemonPath(dirname(containerd ?? binary));
+          await this.startComponent({ name: component, binary, args, healthy, path }, progress, signal);
+        },
+      },
+      options,
+    );
   }
 
   /** Stops the API server or the kubelet and starts it again as `up` does; resolves once it answers. */

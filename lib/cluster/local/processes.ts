@@ -3,6 +3,7 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { readFile, readdir, readlink, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { poll } from '../../wait.js';
+import { parseFeatureGates, type FeatureGates } from '../feature-gates.js';
 
 /**
  * Daemons of the local cluster: each runs detached in its own process group, writes to
@@ -126,4 +127,12 @@ export async function killAll(pids: number[]): Promise<void> {
     timeoutMs: 5_000,
     intervalMs: 100,
   }).catch(() => undefined);
+}
+
+/** The gates a running daemon was started with (its `--feature-gates=` argument); undefined when it is gone. */
+export async function runningFeatureGates(pid: number): Promise<FeatureGates | undefined> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  if (cmdline === undefined) return undefined;
+  const flag = cmdline.split('\0').find((arg) => arg.startsWith('--feature-gates='));
+  return parseFeatureGates(flag?.slice('--feature-gates='.length));
 }

@@ -1,3 +1,4 @@
+import { formatFeatureGates, type FeatureGates } from '../../feature-gates.js';
 import type { LocalClusterLayout } from './layout.js';
 
 /**
@@ -8,6 +9,12 @@ import type { LocalClusterLayout } from './layout.js';
 
 /** Issuer of service account tokens (also their audience); the conventional in-cluster URL. */
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
+/** `--feature-gates=…` for the control plane's components when a cluster is brought up with gates. */
+export function featureGateArgs(gates: FeatureGates = {}): string[] {
+  const value = formatFeatureGates(gates);
+  return value ? [`--feature-gates=${value}`] : [];
+}
 
 /** One member, plain HTTP on loopback: nothing but our own API server ever talks to it. */
 export function etcdArgs(layout: LocalClusterLayout): string[] {
@@ -26,7 +33,7 @@ export function etcdArgs(layout: LocalClusterLayout): string[] {
   ];
 }
 
-export function kubeApiserverArgs(layout: LocalClusterLayout): string[] {
+export function kubeApiserverArgs(layout: LocalClusterLayout, gates: FeatureGates = {}): string[] {
   const { pki } = layout;
   return [
     '--bind-address=127.0.0.1',
@@ -53,6 +60,7 @@ export function kubeApiserverArgs(layout: LocalClusterLayout): string[] {
     `--service-cluster-ip-range=${layout.serviceCidr}`,
     '--enable-admission-plugins=NodeRestriction',
     '--allow-privileged=true',
+    ...featureGateArgs(gates),
   ];
 }
 
@@ -64,7 +72,7 @@ function delegatedAuth(kubeconfigPath: string): string[] {
   return [`--authentication-kubeconfig=${kubeconfigPath}`, `--authorization-kubeconfig=${kubeconfigPath}`];
 }
 
-export function kubeControllerManagerArgs(layout: LocalClusterLayout): string[] {
+export function kubeControllerManagerArgs(layout: LocalClusterLayout, gates: FeatureGates = {}): string[] {
   const kubeconfigPath = layout.kubeconfigs.controllerManager;
   return [
     `--kubeconfig=${kubeconfigPath}`,
@@ -81,10 +89,11 @@ export function kubeControllerManagerArgs(layout: LocalClusterLayout): string[] 
     '--allocate-node-cidrs=false',
     // A single instance: no leases to take or lose.
     '--leader-elect=false',
+    ...featureGateArgs(gates),
   ];
 }
 
-export function kubeSchedulerArgs(layout: LocalClusterLayout): string[] {
+export function kubeSchedulerArgs(layout: LocalClusterLayout, gates: FeatureGates = {}): string[] {
   const kubeconfigPath = layout.kubeconfigs.scheduler;
   return [
     // Marked DEPRECATED in its help text (a KubeSchedulerConfiguration file is preferred) but
@@ -94,6 +103,7 @@ export function kubeSchedulerArgs(layout: LocalClusterLayout): string[] {
     '--bind-address=127.0.0.1',
     `--secure-port=${layout.ports.scheduler}`,
     '--leader-elect=false',
+    ...featureGateArgs(gates),
   ];
 }
 

@@ -1,3 +1,4 @@
+import type { FeatureGates } from '../../feature-gates.js';
 import type { LocalClusterLayout } from './layout.js';
 import { toYaml, type YamlMap } from './yaml.js';
 
@@ -9,6 +10,8 @@ export interface KubeletConfigOptions {
   cgroupV1: boolean;
   /** The resolv.conf pods inherit (no cluster DNS here), normally /etc/resolv.conf. */
   resolvConf: string;
+  /** Gates the cluster was brought up with (`cluster up --feature-gates`); none by default. */
+  featureGates?: FeatureGates;
 }
 
 /** failCgroupV1 first appears in KubeletConfiguration v1beta1 of k8s.io/kubelet v0.31.0. */
@@ -77,6 +80,9 @@ export function kubeletConfig(opts: KubeletConfigOptions): string {
     makeIPTablesUtilChains: false,
     // Graceful node shutdown needs systemd-logind inhibitor locks; there is no systemd here.
     shutdownGracePeriod: '0s',
+    // The same gates as the control plane's, when the cluster is brought up with some.
+    featureGates:
+      opts.featureGates && Object.keys(opts.featureGates).length > 0 ? { ...opts.featureGates } : undefined,
   };
   return toYaml(config);
 }
