@@ -4,7 +4,13 @@ import { record } from '../testing/records.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { parseTimeNs } from '../timeline/time.js';
 import { Timeline } from '../timeline/timeline.js';
-import { cgroupAfterResize, imageChange, resourcesAfterResize, restartsAfterPatch } from './mutations.js';
+import {
+  cgroupAfterResize,
+  imageChange,
+  patchedWhileTerminating,
+  resourcesAfterResize,
+  restartsAfterPatch,
+} from './mutations.js';
 
 const T = (s: string) => `2026-12-01T10:25:${s}Z`;
 const patched = (reason: 'image' | 'resize', at: string): TimelineRecord => {
@@ -200,5 +206,58 @@ describe('imageChange', () => {
       to: 'busybox:1.35-b',
     });
     expect(once).toMatchObject({ verdict: 'fail', missing: ['a Pulled event of sidecar after the first'] });
+  });
+});
+
+describe('patchedWhileTerminating', () => {
+  const harness = (kind: TimelineRecord['kind'], at: string): TimelineRecord => {
+    const { container: _container, ...pod } = record(kind, '', T(at), 'harness');
+    return { ...pod, precision: 'observed' };
+  };
+  const rule = 'the image patch is made after the delete request and before the Pod is gone';
+
+  it('passes for a patch between the delete request and the Pod gone, measuring from the delete', () => {
+    const timeline = new Timeline([
+      harness('delete-requested', '10.000'),
+      patched('image', '10.059'),
+      harness('pod-gone', '40.907'),
+    ]);
+    const result = patchedWhileTerminating(timeline, { patch: 'image' });
+    expect(result).toMatchObject({ verdict: 'pass', rule, measurement: { value: 59, unit: 'ms', min: 0 } });
+    expect(explainAssertion(result)).toContain('10:25:10.059');
+  });
+
+  it('fails for a patch before the delete request, and for one after the Pod was gone', () => {
+    const before = new Timeline([
+      patched('image', '09.900'),
+      harness('delete-requested', '10.000'),
+      harness('pod-gone', '40.907'),
+    ]);
+    const failed = patchedWhileTerminating(before, { patch: 'image' });
+    expect(failed).toMatchObject({ verdict: 'fail', rule });
+    expect(explainAssertion(failed)).toContain('10:25:09.900');
+    const after = new Timeline([
+      harness('delete-requested', '10.000'),
+      harness('pod-gone', '40.907'),
+      patched('image', '41.000'),
+    ]);
+    expect(patchedWhileTerminating(after, { patch: 'image' }).verdict).toBe('fail');
+  });
+
+  it('fails, saying what never came, without a patch of that kind or a delete', () => {
+    const resized = new Timeline([
+      harness('delete-requested', '10.000'),
+      patched('resize', '10.059'),
+      harness('pod-gone', '40.907'),
+    ]);
+    expect(patchedWhileTerminating(resized, { patch: 'image' })).toMatchObject({
+      verdict: 'fail',
+      missing: ['the image patch'],
+    });
+    const undeleted = new Timeline([patched('image', '10.059')]);
+    expect(patchedWhileTerminating(undeleted, { patch: 'image' })).toMatchObject({
+      verdict: 'fail',
+      missing: ['the delete request', "the Pod's deletion"],
+    });
   });
 });

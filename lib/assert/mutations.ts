@@ -315,3 +315,61 @@ export function cgroupAfterResize(timeline: Timeline, options: CgroupAfterResize
     }),
   });
 }
+
+export interface PatchedWhileTerminatingOptions {
+  patch: PatchKind;
+}
+
+/**
+ * The harness made the patch while the Pod was terminating: after its delete request and before
+ * the Pod was gone. All three are the harness's own marks on one clock; the time from the delete
+ * request to the patch is the measurement. A rule that the kubelet ignored the patch during
+ * termination means nothing without it.
+ */
+export function patchedWhileTerminating(
+  timeline: Timeline,
+  options: PatchedWhileTerminatingOptions,
+): AssertionResult {
+  const { patch } = options;
+  const requested = timeline.first({ kind: 'delete-requested' });
+  const marker = patchOf(timeline, patch);
+  const gone = timeline.first({ kind: 'pod-gone' });
+  const rule = `the ${patch} patch is made after the delete request and before the Pod is gone`;
+  const expected = `delete request < ${patch} patch < Pod gone`;
+  const actual = `delete requested ${atFrom(requested)}, ${patch} patch ${atFrom(marker)}, Pod gone ${atFrom(gone)}`;
+  const missing = missingOf({
+    'the delete request': requested,
+    [`the ${patch} patch`]: marker,
+    "the Pod's deletion": gone,
+  });
+  if (!requested || !marker || !gone) {
+    return result({
+      rule,
+      verdict: false,
+      expected,
+      actual,
+      containers: [],
+      evidence: [requested, marker, gone, timeline.records.at(-1)],
+      missing,
+    });
+  }
+  const afterDelete = orderOf(requested, marker);
+  const beforeGone = orderOf(marker, gone);
+  const verdict: Verdict =
+    afterDelete === 'fail' || beforeGone === 'fail'
+      ? 'fail'
+      : afterDelete === 'undecided' || beforeGone === 'undecided'
+        ? 'undecided'
+        : 'pass';
+  const ms = Math.round(nsToMs(marker.ns - requested.ns));
+  return result({
+    rule,
+    verdict,
+    expected,
+    actual: `${actual}: the patch ${ms} ms after the delete request`,
+    containers: [],
+    evidence: [requested, marker, gone],
+    measurement: { value: ms, unit: 'ms', min: 0 },
+    span: { from: requested, to: marker },
+  });
+}
