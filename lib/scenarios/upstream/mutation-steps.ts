@@ -1,13 +1,13 @@
 import type { V1ContainerStatus } from '@kubernetes/client-node';
-import { patchPod, resizePod, type JsonPatchOperation } from '../../apply/apply.js';
+import { deletePod, patchPod, resizePod, type JsonPatchOperation } from '../../apply/apply.js';
 import { describeResources, type ContainerResources } from '../../timeline/resources.js';
 import { WaitTimeoutError } from '../../wait.js';
 import type { DriveContext } from '../scenario.js';
 
 /**
- * Steps the upstream rows that change a running Pod need: patch a container's image, resize
- * containers through the `resize` subresource, and wait for the status to show what the kubelet
- * actuated. Each patch is marked on the timeline (`patched`, reason `image` or `resize`) just before
+ * Steps the upstream rows that change a running Pod need: patch a container's image (also while
+ * the Pod terminates), resize containers through the `resize` subresource, and wait for the status
+ * to show what the kubelet actuated. Each patch is marked on the timeline (`patched`, reason `image` or `resize`) just before
  * the request, as upstream's clock starts there.
  */
 
@@ -40,6 +40,41 @@ export async function patchImage(context: DriveContext, container: string, image
   context.progress(`${context.podName}: patching ${container}'s image to ${image}`);
   context.observer.mark('patched', 'image');
   await patchPod(context.kube, context.namespace, context.podName, at(path, container, 'image', image));
+}
+
+/**
+ * Deletes the Pod with `graceSeconds` (the delete request's grace period), then, while it
+ * terminates, patches the container's image, and waits until the Pod is gone, logs drained. The
+ * delete request and the patch are each marked on the timeline just before their call, as
+ * upstream's clock starts there. A timeout names what was awaited.
+ */
+export async function patchImageWhileTerminating(
+  context: DriveContext,
+  container: string,
+  image: string,
+  graceSeconds: number,
+): Promise<void> {
+  context.progress(`${context.podName}: deleting with grace ${graceSeconds} s`);
+  context.observer.mark('delete-requested', `grace ${graceSeconds} s`);
+  await deletePod(context.kube, context.namespace, context.podName, graceSeconds);
+  await patchImage(context, container, image);
+  const what = `the Pod to be gone after a delete with grace ${graceSeconds} s and ${container}'s image patch`;
+  context.progress(`${context.podName}: waiting for ${what}`);
+  try {
+    await context.observer.waitFor(() => (context.observer.gone ? true : undefined), {
+      description: `${what} in ${where(context)}`,
+      timeoutMs: context.settings.podTimeoutMs,
+      signal: context.signal,
+    });
+  } catch (error) {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+    const diagnostics = error.diagnostics ? `\n${error.diagnostics}` : '';
+    throw new Error(
+      `timed out after ${Math.round(error.elapsedMs / 1000)} s waiting for ${what} in ${where(context)}.${diagnostics}`,
+      { cause: error },
+    );
+  }
+  await context.observer.drainLogs(5_000);
 }
 
 export interface ResizeTarget {
