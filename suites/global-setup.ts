@@ -1,5 +1,9 @@
 import type { TestProject } from 'vitest/node';
+import type { FeatureGates } from '../lib/cluster/feature-gates.js';
 import { providerFor, resolveVersion } from '../lib/cluster/providers.js';
+import { defaults } from '../lib/config.js';
+import { SCENARIOS } from '../lib/scenarios/registry.js';
+import { gatesNeeded } from '../lib/scenarios/requirements.js';
 import { describeError, UserError } from '../lib/errors.js';
 import { openSession } from '../lib/run/session.js';
 import './session-context.js';
@@ -14,15 +18,22 @@ export default async function setup(project: TestProject) {
   const progress = (line: string) => process.stderr.write(`[live setup] ${line}\n`);
   let session;
   let provider;
+  let featureGates: FeatureGates = {};
   try {
-    provider = kubeconfig
+    const options = kubeconfig
       ? undefined
-      : providerFor(
-          await resolveVersion(
-            { version: process.env.SIDECAR_K8S_VERSION, name: process.env.SIDECAR_CLUSTER_NAME },
-            progress,
-          ),
+      : await resolveVersion(
+          { version: process.env.SIDECAR_K8S_VERSION, name: process.env.SIDECAR_CLUSTER_NAME },
+          progress,
         );
+    // The local cluster starts with the gates the registered scenarios need on its version.
+    featureGates = options
+      ? gatesNeeded(
+          SCENARIOS.map((s) => s.requires),
+          options.version ?? defaults.kubernetesVersion,
+        )
+      : {};
+    provider = options ? providerFor({ ...options, featureGates }) : undefined;
     session = await openSession(
       kubeconfig || !provider
         ? { kubeconfig, context: process.env.SIDECAR_CONTEXT, image: process.env.SIDECAR_IMAGE }
@@ -49,6 +60,7 @@ export default async function setup(project: TestProject) {
             provider: provider.providerName,
             name: provider.clusterName,
             version: session.cluster.kubernetesVersion.replace(/^v/, ''),
+            featureGates,
           },
         }
       : {}),

@@ -12,7 +12,8 @@ import { assembleRun } from '../lib/run/judge.js';
 import { SCENARIOS, selectScenarios } from '../lib/scenarios/registry.js';
 import { saveFixture } from '../lib/testing/fixture.js';
 import { nowNs } from '../lib/timeline/time.js';
-import { liveRuntime } from './session-context.js';
+import { liveFacts, liveRuntime } from './session-context.js';
+import type { Scenario } from '../lib/scenarios/scenario.js';
 
 /**
  * Every registered scenario (the seed's and upstream's, or those SIDECAR_SUITE and SIDECAR_ONLY
@@ -33,37 +34,54 @@ const scenarios = selectScenarios({
 const results: ScenarioResult[] = [];
 const startedNs = nowNs();
 
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+const { facts, node } = await liveFacts(live, kube, progress);
+
+async function runLive(scenario: Scenario, signal: AbortSignal): Promise<void> {
+  const result = await runScenario(scenario, {
+    kube,
+    runId: live.runId,
+    image: live.image,
+    ...(runtime ? { runtime } : {}),
+    settings,
+    watchSilenceMs: defaults.watchSilenceMs,
+    root,
+    signal,
+    progress,
+    facts,
+    ...(scenario.disruptive && node ? { node } : {}),
+  });
+  results.push(result);
+  const fixtures = process.env.SIDECAR_RECORD_FIXTURES;
+  if (fixtures && result.verdict !== 'not-applicable') {
+    await saveFixture(resolve(fixtures, `${scenario.name}.json`), result, {
+      kubernetesVersion: live.cluster.kubernetesVersion,
+      image: live.image.used,
+      runId: live.runId,
+    });
+  }
+  // Not applicable is said in the output and the reports, and neither passes nor fails here.
+  if (result.verdict === 'not-applicable') progress(`[${scenario.name}] ${result.notApplicable}`);
+  else {
+    const failure = explainScenario(result);
+    expect(failure, failure).toBeUndefined();
+  }
+}
+
+const calm = scenarios.filter((s) => !s.disruptive);
+const disruptive = scenarios.filter((s) => s.disruptive);
+
 describe.concurrent(
-  `${scenarios.length} scenarios on Kubernetes ${live.cluster.kubernetesVersion} (image ${live.image.used})`,
+  `${calm.length} scenarios on Kubernetes ${live.cluster.kubernetesVersion} (image ${live.image.used})`,
   () => {
-    for (const scenario of scenarios) {
-      test(scenario.title, async ({ signal }) => {
-        const result = await runScenario(scenario, {
-          kube,
-          runId: live.runId,
-          image: live.image,
-          ...(runtime ? { runtime } : {}),
-          settings,
-          watchSilenceMs: defaults.watchSilenceMs,
-          root,
-          signal,
-          progress: (line) => process.stderr.write(`${line}\n`),
-        });
-        results.push(result);
-        const fixtures = process.env.SIDECAR_RECORD_FIXTURES;
-        if (fixtures) {
-          await saveFixture(resolve(fixtures, `${scenario.name}.json`), result, {
-            kubernetesVersion: live.cluster.kubernetesVersion,
-            image: live.image.used,
-            runId: live.runId,
-          });
-        }
-        const failure = explainScenario(result);
-        expect(failure, failure).toBeUndefined();
-      });
-    }
+    for (const scenario of calm) test(scenario.title, ({ signal }) => runLive(scenario, signal));
   },
 );
+
+// They restart the kubelet or reboot the node, disturbing every Pod on it: one at a time, after the others.
+describe.sequential(`${disruptive.length} disruptive scenarios, one at a time, after the others`, () => {
+  for (const scenario of disruptive) test(scenario.title, ({ signal }) => runLive(scenario, signal));
+});
 
 afterAll(async () => {
   if (results.length === 0) return;
