@@ -38,6 +38,8 @@ import { noProbeRestartInAppPrestop } from './upstream/no-probe-restart-in-app-p
 import { imageChangeRunningSidecar } from './upstream/image-change-running-sidecar.js';
 import { imageChangeDuringInit } from './upstream/image-change-during-init.js';
 import { imageChangeAfterLivenessFail } from './upstream/image-change-after-liveness-fail.js';
+import { imageChangeAfterStartupFail } from './upstream/image-change-after-startup-fail.js';
+import { imageChangeDuringTermination } from './upstream/image-change-during-termination.js';
 import { sidecarInplaceResizeCpu } from './upstream/sidecar-inplace-resize-cpu.js';
 import { sidecarInplaceResizeMemoryRestart } from './upstream/sidecar-inplace-resize-memory-restart.js';
 import { sidecarReadinessInitialDelay } from './upstream/sidecar-readiness-initial-delay.js';
@@ -91,7 +93,9 @@ export const SCENARIOS: readonly Scenario[] = [
   noProbeRestartInAppPrestop,
   imageChangeRunningSidecar,
   imageChangeDuringInit,
+  imageChangeAfterStartupFail,
   imageChangeAfterLivenessFail,
+  imageChangeDuringTermination,
   sidecarInplaceResizeCpu,
   sidecarInplaceResizeMemoryRestart,
   sidecarReadinessInitialDelay,
