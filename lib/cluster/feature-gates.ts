@@ -34,6 +34,11 @@ export function formatFeatureGates(gates: FeatureGates): string {
     .join(',');
 }
 
+/** Whether `running` sets every gate of `wanted` the same way (it may set more). */
+export function includesFeatureGates(running: FeatureGates, wanted: FeatureGates): boolean {
+  return Object.entries(wanted).every(([name, on]) => running[name] === on);
+}
+
 /** Whether two sets of gates say the same. */
 export function sameFeatureGates(a: FeatureGates, b: FeatureGates): boolean {
   return formatFeatureGates(a) === formatFeatureGates(b);

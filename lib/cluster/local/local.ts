@@ -44,7 +44,7 @@ import { writeClusterFiles } from './files.js';
 import { pauseDaemon, rebootNode, restartDaemon } from './faults.js';
 import { leftovers, teardown } from './teardown.js';
 import { runningBinary, runningFeatureGates, runningPid, startDaemon } from './processes.js';
-import { formatFeatureGates, sameFeatureGates, type FeatureGates } from '../feature-gates.js';
+import { formatFeatureGates, includesFeatureGates, type FeatureGates } from '../feature-gates.js';
 import { installPackages } from './setup.js';
 
 /** The ports each component listens on, checked free before it starts so a clash is named, not guessed. */
@@ -213,12 +213,15 @@ export class LocalProvider implements ClusterProvider {
     }
   }
 
-  /** A running cluster started with other feature gates is not silently reused either. */
+  /**
+   * A running cluster is reused only when it runs with every gate asked for, set the same way (it may
+   * run with more: they are in its components' command lines and in the gates reports list).
+   */
   private async refuseOtherGates(): Promise<void> {
     const pid = await runningPid(this.layout.pidFiles['kube-apiserver']);
     if (!pid) return;
     const running = await runningFeatureGates(pid);
-    if (running === undefined || sameFeatureGates(running, this.featureGates)) return;
+    if (running === undefined || includesFeatureGates(running, this.featureGates)) return;
     const say = (gates: FeatureGates) => formatFeatureGates(gates) || 'no feature gates';
     throw new UserError(
       `Cluster ${this.clusterName} already runs with ${say(running)}, not ${say(this.featureGates)}; take it down first (sidecar-conformance cluster down --name ${this.clusterName}).`,
