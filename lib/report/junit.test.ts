@@ -150,4 +150,16 @@ describe('toJUnitXml', () => {
     expect(unescapeXml(message)).toContain('line1\nline2\ttab \\x1B[31mred\\x1B[0m nul\\x00');
     expect(out).toContain('&lt;b&gt;bold&lt;/b&gt; &amp; &quot;q&quot; \\x07bell');
   });
+
+  it('reports a scenario not applicable on this cluster as skipped, with the reason', () => {
+    const reason =
+      'not applicable on v1.34.4: gate RestartAllContainersOnContainerExits arrived in v1.35 (alpha)';
+    const first = run.scenarios[0]!;
+    const na = { ...first, assertions: [], verdict: 'not-applicable' as const, notApplicable: reason };
+    const out = toJUnitXml({ ...run, scenarios: [na] });
+    expectWellFormed(out);
+    expect(testcase(out, first.title)).toContain(`<skipped message="${reason}"/>`);
+    expect(out).toMatch(/skipped="1"/);
+    expect(out).toMatch(/failures="0"/);
+  });
 });

@@ -53,3 +53,34 @@ describe('inPool', () => {
     expect(most).toBe(2);
   });
 });
+
+describe('runScenario on a cluster that lacks what the scenario needs', () => {
+  it('reports it not applicable with the reason, touching nothing on the cluster', async () => {
+    const { runScenario } = await import('./runner.js');
+    const { order } = await import('../scenarios/seed/order.js');
+    const untouchable = new Proxy({} as never, {
+      get: (_, key) => {
+        throw new Error(`the cluster was touched (${String(key)})`);
+      },
+    });
+    const lines: string[] = [];
+    const result = await runScenario(
+      { ...order, requires: { nodeOperations: ['reboot-node'] } },
+      {
+        kube: untouchable,
+        runId: 'r1',
+        image: { reference: 'a', used: 'a', substituted: false },
+        settings: { shutdownToleranceMs: 2000, podTimeoutMs: 60_000 },
+        watchSilenceMs: 10_000,
+        root: process.cwd(),
+        signal: new AbortController().signal,
+        progress: (line) => lines.push(line),
+        facts: { kubernetesVersion: 'v1.37.2', nodeOperations: [] },
+      },
+    );
+    expect(result.verdict).toBe('not-applicable');
+    expect(result.notApplicable).toMatch(/^not applicable on this cluster: it needs a node reboot/);
+    expect(result.assertions).toEqual([]);
+    expect(lines).toEqual([`[order] ${result.notApplicable}`]);
+  });
+});

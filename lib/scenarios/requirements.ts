@@ -12,6 +12,8 @@ export interface FeatureRequirement {
   since: string;
   /** How the gate stands, for the reason: "alpha in 1.35, beta (on by default) from 1.37". */
   stage: string;
+  /** The first minor it is on by default in: from then on the local cluster does not set it. */
+  defaultOnSince?: string;
 }
 
 export type NodeOperation = 'restart-kubelet' | 'reboot-node';
@@ -87,14 +89,19 @@ export function notApplicable(
   return undefined;
 }
 
-/** The gates scenarios need that exist on `version`, all on: what the local cluster starts with by default. */
+/**
+ * The gates scenarios need that exist on `version` and are off by default there, all on: what the
+ * local cluster starts with by default. A gate already on by default is left alone, so a gate that
+ * went GA and was later removed is never named to a version that no longer knows it.
+ */
 export function gatesNeeded(
   requirements: readonly (Requirements | undefined)[],
   version: string,
 ): FeatureGates {
   const gates: Record<string, boolean> = {};
   for (const need of requirements.flatMap((r) => r?.featureGates ?? [])) {
-    if (atLeast(version, need.since)) gates[need.gate] = true;
+    const onByDefault = need.defaultOnSince !== undefined && atLeast(version, need.defaultOnSince);
+    if (atLeast(version, need.since) && !onByDefault) gates[need.gate] = true;
   }
   return gates;
 }

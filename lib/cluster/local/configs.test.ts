@@ -147,6 +147,16 @@ describe('cniConflist', () => {
 });
 
 describe('command lines', () => {
+  it('give the control plane the gates the cluster is brought up with, and none by default', () => {
+    const gates = { RestartAllContainersOnContainerExits: true, ContainerRestartRules: true };
+    for (const args of [kubeApiserverArgs, kubeControllerManagerArgs, kubeSchedulerArgs]) {
+      expect(flags(args(layout)).has('feature-gates')).toBe(false);
+      expect(flags(args(layout, gates)).get('feature-gates')).toBe(
+        'ContainerRestartRules=true,RestartAllContainersOnContainerExits=true',
+      );
+    }
+  });
+
   it('kube-apiserver: loopback only, no anonymous access, Node and RBAC authorization', () => {
     const f = flags(kubeApiserverArgs(layout));
     expect(f.get('bind-address')).toBe('127.0.0.1');

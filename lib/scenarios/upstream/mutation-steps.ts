@@ -1,3 +1,4 @@
+import type { Requirements } from '../requirements.js';
 import type { V1ContainerStatus } from '@kubernetes/client-node';
 import { deletePod, patchPod, resizePod, type JsonPatchOperation } from '../../apply/apply.js';
 import { describeResources, type ContainerResources } from '../../timeline/resources.js';
@@ -186,3 +187,19 @@ export async function waitPulled(context: DriveContext, container: string, image
     );
   }
 }
+
+/**
+ * What the in-place resize rows need: sidecar resize arrived in 1.32 (kubernetes#128367), under
+ * InPlacePodVerticalScaling (alpha 1.27, beta and on by default 1.33, GA 1.35).
+ */
+export const RESIZE_REQUIREMENTS: Requirements = {
+  since: { version: '1.32', what: 'in-place resize of a sidecar (kubernetes#128367)' },
+  featureGates: [
+    {
+      gate: 'InPlacePodVerticalScaling',
+      since: '1.27',
+      defaultOnSince: '1.33',
+      stage: 'alpha in 1.27, beta and on by default in 1.33, GA in 1.35',
+    },
+  ],
+};

@@ -9,7 +9,12 @@ import {
 import type { ContainerResources } from '../../timeline/resources.js';
 import { waitRunning } from '../drive.js';
 import type { Scenario } from '../scenario.js';
-import { resizeContainers, waitLogged, waitResourcesActuated } from './mutation-steps.js';
+import {
+  RESIZE_REQUIREMENTS,
+  resizeContainers,
+  waitLogged,
+  waitResourcesActuated,
+} from './mutation-steps.js';
 import { observeFor } from './probe-steps.js';
 
 const CONTAINERS = ['c1-init', 'c1'];

@@ -86,4 +86,19 @@ describe('kubeletConfig', () => {
       expect(c).not.toHaveProperty(field);
     }
   });
+
+  it('carries the gates the cluster is brought up with, and none by default', () => {
+    expect(config(true, 37)).not.toHaveProperty('featureGates');
+    const text = kubeletConfig({
+      layout,
+      cgroupV1: true,
+      kubernetesMinor: 35,
+      resolvConf: '/etc/resolv.conf',
+      featureGates: { RestartAllContainersOnContainerExits: true, ContainerRestartRules: false },
+    });
+    expect((yaml.load(text) as Record<string, unknown>).featureGates).toEqual({
+      RestartAllContainersOnContainerExits: true,
+      ContainerRestartRules: false,
+    });
+  });
 });
