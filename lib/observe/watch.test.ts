@@ -199,4 +199,33 @@ describe('resilientWatch', () => {
     await fake.nthWatch('pods', 2);
     expect(w.gaps.map((g) => g.why)).toEqual(['resourceVersion expired (410), relisted']);
   });
+
+  it('keeps the blind stretch when it is stopped while the stream is down', async () => {
+    const fake = new FakeKube();
+    let calls = 0;
+    fake.listPodsAnswer = () => {
+      if (calls++ > 0) throw new Error('connect ECONNREFUSED');
+      return { items: [], metadata: { resourceVersion: '10' } };
+    };
+    const w = watching(fake);
+    const first = await fake.nthWatch('pods', 1);
+    first.send('ERROR', { kind: 'Status', code: 410, reason: 'Expired' });
+    // The relist keeps failing: the API server is down, and the observation stops meanwhile.
+    await sleep(40);
+    expect(w.gaps).toEqual([]);
+    await w.stop();
+    expect(w.gaps).toHaveLength(1);
+    expect(w.gaps[0]?.why).toBe(
+      'resourceVersion expired (410), relisted; still down when observation stopped',
+    );
+    expect(w.gaps[0]?.ms).toBeGreaterThanOrEqual(35);
+  });
+
+  it('adds no gap when stopped while the stream is up', async () => {
+    const fake = new FakeKube();
+    const w = watching(fake);
+    await fake.nthWatch('pods', 1);
+    await w.stop();
+    expect(w.gaps).toEqual([]);
+  });
 });

@@ -64,6 +64,12 @@ export async function resilientWatch<T extends ObjectWithMeta>(
     down = undefined;
     lastReceivedNs = nowNs();
   };
+  // Stopped while the stream is down: the blind stretch runs up to the stop, it is not lost.
+  const stoppedWhileDown = () => {
+    if (down !== undefined)
+      options.onGap?.(lastReceivedNs, nowNs(), `${down}; still down when observation stopped`);
+    down = undefined;
+  };
 
   while (!options.signal.aborted) {
     if (resourceVersion === undefined) {
@@ -153,12 +159,13 @@ export async function resilientWatch<T extends ObjectWithMeta>(
         );
     });
 
-    if (outcome === 'aborted') return;
+    if (outcome === 'aborted') return stoppedWhileDown();
     if (outcome === 'gone') resourceVersion = undefined;
     if (outcome === 'silent') options.onProblem?.(`watch ${options.path} went silent; restarting`);
     if (outcome !== 'closed' || closedWithError) down ??= WHY[outcome];
     if (outcome !== 'gone') await pause(restartDelayMs, options.signal);
   }
+  stoppedWhileDown();
 }
 
 /** A pause that ends early, without throwing, when the watch is stopped. */
