@@ -157,8 +157,9 @@ export interface GraceExpiryReportOptions extends GraceOptions {
 
 /**
  * Whether the grace period ran out, and if so which containers it stopped and how: "second-sidecar,
- * first-sidecar stopped together when the 5 s grace period ran out at 23:47:35.000 (whole second):
- * second-sidecar killed (exit 137) at …". Running out is the kubelet's documented behaviour, not a
+ * first-sidecar stopped together when the 5 s grace period ran out", the instant and each kill in
+ * what was seen ("the grace period ran out at 23:47:35.000 (whole second); second-sidecar killed
+ * (exit 137) at …"). Running out is the kubelet's documented behaviour, not a
  * failure; what fails is a container killed (exit 137) before the budget can have run out (the
  * kubelet owes every container its grace), or later than 2 s + tolerance after it.
  */
@@ -202,10 +203,11 @@ export function graceExpiryReport(timeline: Timeline, options: GraceExpiryReport
     ),
   ];
   return result({
-    rule: `${names.join(', ')}${together} when the ${graceSeconds} s grace period ran out at ${expiryText(expiry)}`,
+    // The instant is in `actual`: the sentence stays the same from run to run, so runs compare.
+    rule: `${names.join(', ')}${together} when the ${graceSeconds} s grace period ran out`,
     verdict: wrong.length === 0,
     expected: `containers still running at grace expiry get SIGTERM then and SIGKILL ${MINIMUM_KILL_WINDOW_MS / 1000} s later (within ${MINIMUM_KILL_WINDOW_MS + toleranceMs} ms); none is killed before; their order is not enforced`,
-    actual: `${wrong.length ? `${wrong.join('; ')}: ` : ''}${how} (the kubelet began stopping the Pod ${atFrom(expiry.start)})`,
+    actual: `${wrong.length ? `${wrong.join('; ')}: ` : ''}the grace period ran out at ${expiryText(expiry)}; ${how} (the kubelet began stopping the Pod ${atFrom(expiry.start)})`,
     containers: names,
     evidence: [expiry.start, ...expiry.stopped.map((s) => s.exit)],
     measurement: { value: names.length, unit: 'count' },
