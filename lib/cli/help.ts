@@ -1,4 +1,5 @@
 /** `--help` texts: what each command does, its flags with defaults, and the exit codes. */
+import { defaultParallel, MATRIX_VERSIONS } from './matrix.js';
 import { defaults, TEST_IMAGE } from '../config.js';
 import { EXIT_CODE_MEANINGS } from '../errors.js';
 import { DEFAULT_BAND } from '../report/diff.js';
@@ -71,6 +72,15 @@ Flags:
                         apiserver-pause@30s:20s (SIGSTOP, SIGCONT 20 s later, also on Ctrl-C),
                         kubelet-restart@30s. TIME counts from the run's start (ms, s or m); faults
                         are made one after another, and the reports say which were made and when.
+  --versions V,V,…|all  the version matrix: one local cluster per Kubernetes version (built into
+                        the cache when missing, with progress), the scenarios on each, each
+                        version's reports under reports/matrix-<id>/<run id>/ and one matrix
+                        (matrix.html: rules × versions and measurements × versions, changes
+                        between adjacent versions outlined; matrix.json; junit.xml with one suite
+                        per version). all = ${MATRIX_VERSIONS.join(', ')}.
+                        A version that cannot be built or started is one line (step and log).
+  --parallel N          clusters up at once in the matrix (default ${defaultParallel()} here: one per 4 GiB, at
+                        most cores + 1 and 4)
 ${CLUSTER_FLAGS}
 
 ${EXIT_CODES}`,

@@ -1,10 +1,17 @@
-import { usageError } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseFeatureGates } from '../cluster/feature-gates.js';
+import { providerFor } from '../cluster/providers.js';
+import { ExitCode, usageError } from '../errors.js';
+import type { Scenario } from '../scenarios/scenario.js';
+import { defaultParallel, parseVersions, runMatrix } from './matrix.js';
+import { progressPrinter } from './progress.js';
 import { faultPlan, parseFaults } from '../run/faults.js';
 import { parseTolerance, runSettings } from '../run/settings.js';
 import { selectScenarios } from '../scenarios/registry.js';
 import { gatesNeeded } from '../scenarios/requirements.js';
 import { clusterOptions, parseFlags } from './flags.js';
-import { runJob } from './job.js';
+import { REPO_ROOT, runJob } from './job.js';
 import { clusterChoice } from './session-flags.js';
 
 export async function runCommand(args: string[], signal: AbortSignal): Promise<number> {
@@ -16,10 +23,15 @@ export async function runCommand(args: string[], signal: AbortSignal): Promise<n
     reports: { type: 'string' },
     'no-screenshot': { type: 'boolean' },
     fault: { type: 'string', multiple: true },
+    versions: { type: 'string' },
+    parallel: { type: 'string' },
   });
   if (positionals.length)
     throw usageError(`run takes no arguments (got ${positionals.join(' ')}); see --help.`);
   const scenarios = selectScenarios({ suite: values.suite, only: values.only });
+  if (values.versions !== undefined || values.parallel !== undefined) {
+    return matrixCommand(values, scenarios, signal);
+  }
   const faults = parseFaults(values.fault);
   // The local cluster starts with the gates the selected scenarios need (unless --feature-gates says).
   const choice = await clusterChoice(values, (version) =>
@@ -39,4 +51,68 @@ export async function runCommand(args: string[], signal: AbortSignal): Promise<n
     screenshot: !values['no-screenshot'],
     signal,
   });
+}
+
+/** `run --versions V,V,…|all [--parallel N]`: the matrix (see lib/cli/matrix.ts). */
+async function matrixCommand(
+  values: {
+    versions?: string;
+    parallel?: string;
+    kubeconfig?: string;
+    version?: string;
+    fault?: string[];
+    tolerance?: string;
+    reports?: string;
+    name?: string;
+    'feature-gates'?: string;
+  },
+  scenarios: Scenario[],
+  signal: AbortSignal,
+): Promise<number> {
+  if (values.versions === undefined) throw usageError('--parallel goes with --versions.');
+  if (values.kubeconfig || values.version || values.name || values.fault?.length) {
+    throw usageError(
+      '--versions brings up one local cluster per version; it does not go with --kubeconfig, --version, --name or --fault.',
+    );
+  }
+  const versions = parseVersions(values.versions);
+  const parallel = values.parallel === undefined ? defaultParallel() : Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) {
+    throw usageError(`--parallel ${values.parallel} is not a number of clusters from 1 to 16.`);
+  }
+  const progress = progressPrinter();
+  progress(
+    `matrix of ${versions.length} version(s), ${parallel} cluster(s) at a time: ${versions.join(', ')}`,
+  );
+  const gates =
+    values['feature-gates'] !== undefined ? parseFeatureGates(values['feature-gates']) : undefined;
+  const outcome = await runMatrix({
+    versions,
+    parallel,
+    scenarios,
+    settings: runSettings({ shutdownToleranceMs: parseTolerance(values.tolerance) }),
+    root: REPO_ROOT,
+    reportsRoot: values.reports ?? resolve(REPO_ROOT, 'reports'),
+    signal,
+    progress,
+    providerFor: (options) => providerFor(options),
+    ...(gates ? { featureGates: gates } : {}),
+  });
+  await writeFile(join(outcome.dir, 'progress.log'), `${progress.lines.join('\n')}\n`);
+  for (const v of outcome.input.versions) {
+    const counts = v.report
+      ? `${v.report.summary.scenarios.passed} passed, ${v.report.summary.scenarios.failed} failed, ${v.report.summary.scenarios.undecided} undecided`
+      : `${v.failure?.step} failed: ${v.failure?.message}`;
+    process.stdout.write(
+      `v${v.version.padEnd(15)} ${(v.report?.verdict ?? 'not run').padEnd(9)} ${counts}\n`,
+    );
+  }
+  process.stdout.write(
+    `wall time ${(outcome.input.durationMs / 1000).toFixed(0)} s\nmatrix: ${outcome.paths.html}\n        ${outcome.paths.json}\n        ${outcome.paths.junit}\n`,
+  );
+  const verdicts = outcome.input.versions.map((v) => v.report?.verdict);
+  if (outcome.input.versions.some((v) => v.status === 'failed') || verdicts.includes('fail')) {
+    return ExitCode.scenarioFailed;
+  }
+  return verdicts.includes('undecided') ? ExitCode.undecided : ExitCode.ok;
 }
