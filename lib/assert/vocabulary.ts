@@ -14,3 +14,4 @@ export * from './deletion.js';
 export * from './probes.js';
 export * from './mutations.js';
 export * from './http-probes.js';
+export * from './node-operations.js';

@@ -333,6 +333,30 @@ describe('diffPod on a startupProbe (the started flag)', () => {
     ]);
     expect(diffPod(runningNotStarted(false), runningNotStarted(undefined), 8n)).toEqual([]);
   });
+
+  it('records startup-reset when the same running instance’s started turns false again, never for a new instance', () => {
+    const records = diffPod(runningNotStarted(true), runningNotStarted(false), 9n);
+    expect(records).toEqual([
+      {
+        source: 'status',
+        kind: 'startup-reset',
+        container: 'first-sidecar',
+        time: '',
+        ns: 9n,
+        precision: 'observed',
+        observedNs: 9n,
+        restartCount: 0,
+      },
+    ]);
+    const next = pod('Pending', [
+      status('first-sidecar', {
+        ...running('a2', asWatched('2025-07-13T23:47:40Z'), false),
+        started: false,
+        restartCount: 1,
+      }),
+    ]);
+    expect(diffPod(runningNotStarted(true), next, 10n).map((r) => r.kind)).not.toContain('startup-reset');
+  });
 });
 
 describe('diffPod on a container status’s resources (in-place resize)', () => {

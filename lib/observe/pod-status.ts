@@ -88,6 +88,11 @@ export function diffPod(previous: V1Pod | undefined, next: V1Pod, observedNs: bi
     if (now.started === true && (was?.started !== true || newInstance)) {
       records.push(observed({ kind: 'startup-passed', container: name, restartCount }));
     }
+    // The same instance, still running, losing `started` (a kubelet that restarts and forgets its
+    // probe results); a container that stops loses it too, and its termination says so.
+    if (running && now.started === false && was?.started === true && !newInstance) {
+      records.push(observed({ kind: 'startup-reset', container: name, restartCount }));
+    }
     if (now.ready !== (was?.ready ?? false)) {
       records.push(observed({ kind: now.ready ? 'ready' : 'not-ready', container: name, restartCount }));
     }

@@ -17,6 +17,8 @@ export type RecordKind =
   | 'started'
   /** The container status's `started` flag turned true: its startupProbe passed (or it has none and runs). */
   | 'startup-passed'
+  /** The container status's `started` flag turned false again for the same running instance (it had been true). */
+  | 'startup-reset'
   | 'ready'
   | 'not-ready'
   | 'terminated'
@@ -36,6 +38,13 @@ export type RecordKind =
   /** A container status's `resources` (what the kubelet actuated) read differently: message `requests …; limits …`. */
   | 'resources'
   | 'pod-gone'
+  /**
+   * The harness is about to stop the node's kubelet, for reason `kubelet restart` or `node reboot`
+   * (kubelet stopped, every pod sandbox stopped, kubelet started).
+   */
+  | 'kubelet-stopped'
+  /** The kubelet the harness stopped answers its health check again (reason as its `kubelet-stopped`). */
+  | 'kubelet-answered'
   /** The harness stopped observing: the end of the timeline's window. */
   | 'observed-until';
 
