@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { EXIT_CODE_MEANINGS } from '../errors.js';
 import { runSettings } from '../run/settings.js';
 import { SCENARIOS } from '../scenarios/registry.js';
+import type { Scenario } from '../scenarios/scenario.js';
 import { fileURLToPath } from 'node:url';
 import { loadFixture } from '../testing/fixture.js';
 
@@ -12,6 +13,19 @@ import { loadFixture } from '../testing/fixture.js';
  */
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** What a scenario needs beyond a kubelet with sidecars, in words; `—` for nothing. */
+export function needsOf(scenario: Scenario): string {
+  const needs: string[] = [];
+  const { requires } = scenario;
+  if (requires?.since) needs.push(`v${requires.since.version}+ (${requires.since.what})`);
+  for (const gate of requires?.featureGates ?? []) needs.push(`gate ${gate.gate} (${gate.stage})`);
+  for (const operation of requires?.nodeOperations ?? []) {
+    needs.push(operation === 'reboot-node' ? 'a node reboot' : 'a kubelet restart');
+  }
+  if (scenario.disruptive) needs.push('runs alone, after the others');
+  return needs.length ? needs.join('; ') : '—';
+}
 
 export async function scenarioTable(): Promise<string> {
   const rows = await Promise.all(
@@ -24,12 +38,12 @@ export async function scenarioTable(): Promise<string> {
       const follows = scenario.upstream
         ? `${scenario.upstream.row}: \`${scenario.upstream.file}\` "${cell(scenario.upstream.test)}"`
         : 'the seed article';
-      return `| \`${scenario.name}\` | ${scenario.suite} | ${follows} | \`${scenario.manifest}\` | ${cell(scenario.title)} | ${cell(unique.join('; '))} |`;
+      return `| \`${scenario.name}\` | ${scenario.suite} | ${follows} | ${cell(needsOf(scenario))} | \`${scenario.manifest}\` | ${cell(scenario.title)} | ${cell(unique.join('; '))} |`;
     }),
   );
   return [
-    '| Scenario (`--only`) | Suite | Follows | Manifest | What it proves | Rules checked (on its recorded run) |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| Scenario (`--only`) | Suite | Follows | Needs | Manifest | What it proves | Rules checked (on its recorded run) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }

@@ -49,6 +49,13 @@ import { sidecarLivenessPassNoRestart } from './upstream/sidecar-liveness-pass-n
 import { sidecarLivenessMonotonic } from './upstream/sidecar-liveness-monotonic.js';
 import { sidecarPoststartHook } from './upstream/sidecar-poststart-hook.js';
 import { sidecarPrestopHook } from './upstream/sidecar-prestop-hook.js';
+import { restartAllOnAppExit } from './upstream/restart-all-on-app-exit.js';
+import { restartAllOnSidecarExit } from './upstream/restart-all-on-sidecar-exit.js';
+import { restartAllOnInitExit } from './upstream/restart-all-on-init-exit.js';
+import { nodeRebootReinitOrder } from './upstream/node-reboot-reinit-order.js';
+import { updateDuringNodeReboot } from './upstream/update-during-node-reboot.js';
+import { updateDuringKubeletRestart } from './upstream/update-during-kubelet-restart.js';
+import { kubeletRestartKeepsSidecarStatus } from './upstream/kubelet-restart-keeps-sidecar-status.js';
 
 /**
  * Every scenario the harness knows, in the order reports show them. Help, the README's table,
@@ -105,6 +112,13 @@ export const SCENARIOS: readonly Scenario[] = [
   sidecarLivenessMonotonic,
   sidecarPoststartHook,
   sidecarPrestopHook,
+  restartAllOnAppExit,
+  restartAllOnSidecarExit,
+  restartAllOnInitExit,
+  nodeRebootReinitOrder,
+  updateDuringNodeReboot,
+  updateDuringKubeletRestart,
+  kubeletRestartKeepsSidecarStatus,
 ];
 
 export const SUITES: readonly Exclude<Suite, 'check'>[] = ['seed', 'upstream'];
