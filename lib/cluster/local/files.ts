@@ -62,6 +62,7 @@ export async function writeClusterFiles(
       cniBinDir: binaries.cniBinDir,
       cniConfDir: layout.cni.confDir,
       runcPath: binaries.runc,
+      runcRoot: layout.containerd.runcRoot,
     }),
   );
   await writeFile(

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
@@ -32,13 +32,14 @@ import {
   kubeControllerManagerArgs,
   kubeletArgs,
   kubeSchedulerArgs,
-  layoutFor,
   LOCAL_COMPONENTS,
   type LocalClusterLayout,
   type LocalComponent,
 } from './configs.js';
 import { getOk, portFree } from './health.js';
-import { createCgroupRoot, ensureBridge, recordIptables } from './host.js';
+import { createCgroupRoot, ensureBridge, linkNames, recordIptables } from './host.js';
+import { ensureSlot, layoutOf, localClusters, runningComponents, versionFile } from './clusters.js';
+import { withLock } from './lock.js';
 import { ensureAgnhostArchive, ensureImageArchives, importImage, listImages } from './images.js';
 import { writeClusterFiles } from './files.js';
 import { pauseDaemon, restartDaemon } from './faults.js';
@@ -74,8 +75,8 @@ async function requirePortFree(component: string, host: string, port: number): P
 const daemonPath = (shimDir: string) =>
   `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 
-/** Unix socket paths (plus containerd's `.ttrpc` suffix) must fit in sun_path (108 bytes). */
-const MAX_SOCKET_PATH = 100;
+/** A unix socket path must fit in sun_path: 108 bytes with its terminating NUL. */
+const MAX_SOCKET_PATH = 107;
 
 /**
  * A real single-node cluster built from source: etcd, kube-apiserver, kube-controller-manager,
@@ -85,12 +86,13 @@ export class LocalProvider implements ClusterProvider {
   readonly providerName = 'local';
   readonly clusterName: string;
   readonly kubernetesVersion: string;
-  readonly layout: LocalClusterLayout;
+  /** Re-read at `up`, which may allocate this cluster's slot (clusters.ts). */
+  layout: LocalClusterLayout;
 
   constructor(options: { name: string; kubernetesVersion: string }) {
     this.clusterName = options.name;
     this.kubernetesVersion = options.kubernetesVersion;
-    this.layout = layoutFor(clusterDir(options.name));
+    this.layout = layoutOf(clusterDir(options.name), options.name);
   }
 
   kubeconfigPath(): string {
@@ -128,16 +130,28 @@ export class LocalProvider implements ClusterProvider {
   }
 
   async up(options: UpOptions = {}): Promise<string> {
-    const progress = options.onProgress ?? (() => {});
     requireRoot();
+    const dir = clusterDir(this.clusterName);
+    await mkdir(dir, { recursive: true });
+    return withLock(this.layout.lockFile, `\`cluster up\` or \`down\` of ${this.clusterName}`, () =>
+      this.upLocked(options),
+    );
+  }
+
+  private async upLocked(options: UpOptions): Promise<string> {
+    const progress = options.onProgress ?? (() => {});
+    const dir = clusterDir(this.clusterName);
+    await ensureSlot(dirname(dir), this.clusterName, linkNames);
+    this.layout = layoutOf(dir, this.clusterName);
     const { layout } = this;
-    if (layout.containerd.socket.length > MAX_SOCKET_PATH) {
+    const longest = unixSockets(layout).sort((a, b) => b.length - a.length)[0] ?? '';
+    if (longest.length > MAX_SOCKET_PATH) {
       throw new UserError(
-        `The containerd socket path ${layout.containerd.socket} is too long for a unix socket; use a shorter --name or XDG_STATE_HOME.`,
+        `The socket path ${longest} (${longest.length} bytes) is too long for a unix socket (at most ${MAX_SOCKET_PATH}); use a name shorter by ${longest.length - MAX_SOCKET_PATH} or more characters, or a shorter XDG_STATE_HOME.`,
         ExitCode.usage,
       );
     }
-    await this.refuseIfAnotherRuns();
+    await this.refuseClashes();
     await installPackages(progress);
     const binaries = await ensureBinaries(
       {
@@ -156,12 +170,11 @@ export class LocalProvider implements ClusterProvider {
     };
     try {
       await writeClusterFiles(this.layout, this.clusterName, binaries);
+      await writeFile(versionFile(this.layout.dir), `${binaries.kubernetesVersion}\n`);
       await this.startAll(binaries, images, progress, options.signal);
     } catch (error) {
       progress(`cluster ${this.clusterName} did not come up; stopping what was started`);
-      await this.down({ onProgress: progress }).catch((e: unknown) =>
-        progress(`clean-up failed: ${describeError(e)}`),
-      );
+      await this.downLocked(progress).catch((e: unknown) => progress(`clean-up failed: ${describeError(e)}`));
       throw error;
     }
     progress(
@@ -170,21 +183,32 @@ export class LocalProvider implements ClusterProvider {
     return this.kubeconfigPath();
   }
 
-  /** Local clusters share ports and the bridge name, so only one runs at a time. */
-  private async refuseIfAnotherRuns(): Promise<void> {
-    const clustersDir = dirname(this.layout.dir);
-    const names = await readdir(clustersDir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => n !== this.clusterName)) {
-      const other = layoutFor(join(clustersDir, name));
-      for (const component of LOCAL_COMPONENTS) {
-        if (await runningPid(other.pidFiles[component])) {
-          throw new UserError(
-            `Local cluster ${name} is running (its ${component} among others); only one local cluster runs at a time. Take it down with \`sidecar-conformance cluster down --name ${name}\`.`,
-            ExitCode.clusterStartFailed,
-          );
-        }
+  /**
+   * Clusters of other names run beside this one on their own slots; one that shares our bridge or
+   * a port (made before slots, so on slot 0's values) is named rather than collided with.
+   */
+  private async refuseClashes(): Promise<void> {
+    const mine = this.layout;
+    const myPorts = new Set(Object.values(mine.ports));
+    for (const other of await this.othersRunning()) {
+      const ports = Object.values(other.ports).filter((p) => myPorts.has(p));
+      if (other.cni.bridge === mine.cni.bridge || ports.length) {
+        const name = other.dir.split('/').at(-1) ?? other.dir;
+        throw new UserError(
+          `Local cluster ${name} is running with ${other.cni.bridge === mine.cni.bridge ? `bridge ${mine.cni.bridge}` : `port ${ports.join(', ')}`}, which cluster ${this.clusterName} needs too (it was brought up before clusters had slots); take it down with \`sidecar-conformance cluster down --name ${name}\`.`,
+          ExitCode.clusterStartFailed,
+        );
       }
     }
+  }
+
+  /** Layouts of the other local clusters with at least one component running. */
+  private async othersRunning(): Promise<LocalClusterLayout[]> {
+    const others = (await localClusters(dirname(this.layout.dir))).filter((c) => c.name !== this.clusterName);
+    const running = await Promise.all(
+      others.map(async (c) => ((await runningComponents(c.layout)) > 0 ? c.layout : undefined)),
+    );
+    return running.filter((l): l is LocalClusterLayout => l !== undefined);
   }
 
   /** A running cluster of another version (or other binaries) is not silently reused. */
@@ -407,13 +431,40 @@ export class LocalProvider implements ClusterProvider {
 
   async down(options: UpOptions = {}): Promise<void> {
     requireRoot();
-    await teardown(this.layout, this.clusterName, options.onProgress ?? (() => {}));
+    const progress = options.onProgress ?? (() => {});
+    if (!existsSync(this.layout.dir)) {
+      progress(`cluster ${this.clusterName} has no state in ${this.layout.dir}; nothing to take down`);
+      return;
+    }
+    await withLock(this.layout.lockFile, `\`cluster up\` or \`down\` of ${this.clusterName}`, () =>
+      this.downLocked(progress),
+    );
+  }
+
+  private async downLocked(progress: (line: string) => void): Promise<void> {
+    this.layout = layoutOf(this.layout.dir, this.clusterName);
+    await teardown(this.layout, this.clusterName, progress, await this.othersRunning());
   }
 
   /** What of this cluster is still on the host: processes, mounts, network devices, cgroups. */
   leftovers(): Promise<string[]> {
     return leftovers(this.layout);
   }
+}
+
+/**
+ * The unix sockets made under the cluster directory: containerd's gRPC and ttrpc sockets and the
+ * kubelet's device-plugin and pod-resources sockets (under its --root-dir). The kubelet's
+ * device-plugin socket is the longest: with root's default state directory a name may have up to
+ * 23 characters. Shim sockets live in containerd's own short /run/containerd/s, named by a hash.
+ */
+export function unixSockets(layout: LocalClusterLayout): string[] {
+  return [
+    layout.containerd.socket,
+    `${layout.containerd.socket}.ttrpc`,
+    `${layout.kubelet.rootDir}/device-plugins/kubelet.sock`,
+    `${layout.kubelet.rootDir}/pod-resources/kubelet.sock`,
+  ];
 }
 
 function requireRoot(): void {

@@ -10,6 +10,7 @@ import {
   removeCgroupRoot,
   restoreIptables,
   unmountAll,
+  type IptablesScope,
 } from './host.js';
 import { killAll, pidsMentioning, runningBinary, stopDaemon } from './processes.js';
 import { pathExists } from '../../fs.js';
@@ -23,6 +24,8 @@ export async function teardown(
   layout: LocalClusterLayout,
   clusterName: string,
   progress: (line: string) => void,
+  /** Layouts of the other local clusters that run now: what they use is never removed. */
+  others: LocalClusterLayout[] = [],
 ): Promise<void> {
   const stop = async (name: LocalComponent, graceMs?: number) => {
     if (await stopDaemon(layout.pidFiles[name], graceMs)) progress(`stopped ${name}`);
@@ -34,7 +37,7 @@ export async function teardown(
   await stop('kube-apiserver');
   await Promise.all([stop('containerd'), stop('etcd')]);
   // Shims and anything else started with our paths on its command line, then pod processes by cgroup.
-  const strays = await pidsMentioning(layout.dir);
+  const strays = await pidsMentioning(dirMarker(layout));
   if (strays.length) {
     progress(`killing ${strays.length} leftover process(es) of this cluster`);
     await killAll(strays);
@@ -47,8 +50,15 @@ export async function teardown(
   await removeCgroupRoot(layout.cgroupRoot);
   const stuck = await unmountAll(layout.dir);
   if (stuck.length) progress(`could not unmount: ${stuck.join(', ')}`);
-  await deleteBridge(layout.cni.bridge);
-  const removed = await restoreIptables(layout.iptablesSnapshot);
+  const sharing = others.filter((o) => o.cni.bridge === layout.cni.bridge);
+  if (sharing.length) {
+    progress(
+      `leaving bridge ${layout.cni.bridge} alone: running cluster ${sharing.map((o) => o.dir).join(', ')} uses it`,
+    );
+  } else {
+    await deleteBridge(layout.cni.bridge);
+  }
+  const removed = await restoreIptables(layout.iptablesSnapshot, iptablesScope(layout, clusterName));
   if (removed.length) progress(`removed ${removed.length} iptables rule(s) added while the cluster ran`);
   // Runtime state goes; certificates, kubeconfigs and logs stay for the next `up` and for reading.
   for (const dir of [
@@ -63,10 +73,27 @@ export async function teardown(
   progress(`cluster ${clusterName} is down; logs kept in ${layout.logsDir}`);
 }
 
+/**
+ * What marks a process as this cluster's: its directory followed by `/` on the command line, so
+ * that cluster `m1` never matches `m10`'s processes, nor `sidecar-conformance` those of
+ * `sidecar-conformance-2`.
+ */
+export const dirMarker = (layout: LocalClusterLayout): string => `${layout.dir}/`;
+
+/** The rules of this cluster, whatever other clusters run beside it (host.ts, ruleIsOurs). */
+export function iptablesScope(layout: LocalClusterLayout, clusterName: string): IptablesScope {
+  return {
+    bridge: layout.cni.bridge,
+    podSubnet: layout.podSubnet,
+    networkName: layout.cni.networkName,
+    marker: `sidecar-conformance:${clusterName}`,
+  };
+}
+
 /** What of this cluster is still on the host: processes, mounts, network devices, cgroups. */
 export async function leftovers(layout: LocalClusterLayout): Promise<string[]> {
   const found: string[] = [];
-  for (const pid of await pidsMentioning(layout.dir)) {
+  for (const pid of await pidsMentioning(dirMarker(layout))) {
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
       .replace(/\0/g, ' ')
       .trim();
