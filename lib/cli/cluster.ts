@@ -1,3 +1,6 @@
+import { dirname } from 'node:path';
+import { clusterDir } from '../config.js';
+import { formatClusterList, localClusterRows } from '../cluster/local/list.js';
 import { providerFor, resolveVersion } from '../cluster/providers.js';
 import { ExitCode, usageError } from '../errors.js';
 import { parseFlags } from './flags.js';
@@ -10,8 +13,19 @@ export async function clusterCommand(args: string[], signal: AbortSignal): Promi
     provider: { type: 'string' },
   });
   const [action, ...extra] = positionals;
-  if (!action || !['up', 'down', 'status'].includes(action) || extra.length) {
-    throw usageError('cluster needs one of up, down, status (see `sidecar-conformance cluster --help`).');
+  if (!action || !['up', 'down', 'status', 'list'].includes(action) || extra.length) {
+    throw usageError(
+      'cluster needs one of up, down, status, list (see `sidecar-conformance cluster --help`).',
+    );
+  }
+  if (action === 'list') {
+    if (values.name || values.version)
+      throw usageError('cluster list takes no --name or --version: it lists every local cluster.');
+    if (values.provider && values.provider !== 'local')
+      throw usageError(`cluster list knows the local provider only, not ${values.provider}.`);
+    const root = dirname(clusterDir('x'));
+    process.stdout.write(formatClusterList(await localClusterRows(root), root));
+    return ExitCode.ok;
   }
   const progress = progressPrinter();
   const provider = providerFor(await resolveVersion(values, progress));
