@@ -143,12 +143,16 @@ type RuleSnapshot = Record<string, string[]>;
 
 async function iptablesRules(): Promise<RuleSnapshot> {
   const snapshot: RuleSnapshot = {};
-  for (const tool of ['iptables', 'ip6tables']) {
-    for (const table of IPTABLES_TABLES) {
+  const reads = ['iptables', 'ip6tables'].flatMap((tool) =>
+    IPTABLES_TABLES.map(async (table) => {
       const result = await execa(tool, ['-w', '-t', table, '-S'], { reject: false });
-      if (result.exitCode === 0) snapshot[`${tool} ${table}`] = result.stdout.split('\n').filter(Boolean);
-    }
-  }
+      return [
+        `${tool} ${table}`,
+        result.exitCode === 0 ? result.stdout.split('\n').filter(Boolean) : undefined,
+      ] as const;
+    }),
+  );
+  for (const [key, rules] of await Promise.all(reads)) if (rules) snapshot[key] = rules;
   return snapshot;
 }
 

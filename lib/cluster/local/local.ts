@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import {
@@ -74,6 +74,9 @@ async function requirePortFree(component: string, host: string, port: number): P
 /** The daemons' PATH: containerd finds its shim beside itself. */
 const daemonPath = (shimDir: string) =>
   `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+
+/** How often `up` asks a starting component whether it answers (each check is one cheap request). */
+const HEALTH_POLL_MS = 100;
 
 /** A unix socket path must fit in sun_path: 108 bytes with its terminating NUL. */
 const MAX_SOCKET_PATH = 107;
@@ -151,23 +154,29 @@ export class LocalProvider implements ClusterProvider {
         ExitCode.usage,
       );
     }
-    await this.refuseClashes();
-    await installPackages(progress);
-    const binaries = await ensureBinaries(
-      {
-        kubernetes: this.kubernetesVersion,
-        etcd: defaults.etcdVersion,
-        containerd: defaults.containerdVersion,
-      },
-      cacheDir(),
-      progress,
-      options.signal,
-    );
+    // The package check, the refusals and the binaries (cached: a check of paths) at once.
+    const [, , binaries] = await Promise.all([
+      this.refuseClashes(),
+      installPackages(progress),
+      ensureBinaries(
+        {
+          kubernetes: this.kubernetesVersion,
+          etcd: defaults.etcdVersion,
+          containerd: defaults.containerdVersion,
+        },
+        cacheDir(),
+        progress,
+        options.signal,
+      ),
+    ]);
     await this.refuseOtherBinaries(binaries);
-    const images = {
+    // The image archives (cached; hashing agnhost takes a while) are needed only once containerd
+    // answers, so they are made while the first components start.
+    const images = (async () => ({
       ...(await ensureImageArchives(cacheDir(), progress)),
       agnhost: await ensureAgnhostArchive(cacheDir(), binaries.agnhost, binaries.kubernetesVersion, progress),
-    };
+    }))();
+    images.catch(() => undefined); // awaited in startAll; never an unhandled rejection meanwhile
     try {
       await writeClusterFiles(this.layout, this.clusterName, binaries);
       await writeFile(versionFile(this.layout.dir), `${binaries.kubernetesVersion}\n`);
@@ -232,86 +241,139 @@ export class LocalProvider implements ClusterProvider {
     }
   }
 
+  /**
+   * Starts the components as soon as what each needs answers, not one after the other: etcd and
+   * containerd at once; the API server beside etcd (it retries its store until etcd answers); the
+   * images into containerd while the API server starts (none when the kept image store has them);
+   * the controllers and the kubelet together once the API server is ready. Then waits for node
+   * Ready, the default ServiceAccount and the controllers' health at once.
+   */
   private async startAll(
     binaries: LocalBinaries,
-    images: { pause: string; test: string; testB: string; agnhost: string },
+    images: Promise<{ pause: string; test: string; testB: string; agnhost: string }>,
     progress: (line: string) => void,
     signal?: AbortSignal,
   ): Promise<void> {
     const { layout } = this;
     const { ports } = layout;
-    await recordIptables(layout.iptablesSnapshot);
-    await ensureBridge(layout.cni.bridge, `${layout.nodeIp}/24`);
-    await createCgroupRoot(layout.cgroupRoot);
+    await Promise.all([
+      recordIptables(layout.iptablesSnapshot),
+      ensureBridge(layout.cni.bridge, `${layout.nodeIp}/24`),
+      createCgroupRoot(layout.cgroupRoot),
+    ]);
     const path = daemonPath(binaries.containerdShimDir);
-    const start = (name: LocalComponent, binary: string, args: string[], healthy: () => Promise<unknown>) =>
-      this.startComponent({ name, binary, args, healthy, path }, progress, signal);
+    const launch = (name: LocalComponent, binary: string, args: string[]) =>
+      this.launchComponent({ name, binary, args, path }, progress);
+    // The first failure ends the other waits at once (and `up` then cleans up).
+    const failed = new AbortController();
+    const waitSignal = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    const wait = (name: LocalComponent, healthy: () => Promise<unknown>, what?: string) =>
+      this.waitComponent(name, healthy, waitSignal, what);
+    const apiserver = this.launch('kube-apiserver');
+    const kubelet = this.launch('kubelet');
 
-    await start('etcd', binaries.etcd, etcdArgs(layout), () =>
-      getOk(`http://127.0.0.1:${ports.etcdClient}/health`).then((b) =>
-        b?.includes('"true"') ? b : undefined,
-      ),
-    );
-    await start('containerd', binaries.containerd, ['--config', layout.containerd.configPath], () =>
+    // Every branch runs to its end, so none is left running while `up` cleans up; the first
+    // error is the one thrown, and it stops the other branches' waits.
+    const settle = async (branches: Array<Promise<unknown>>) => {
+      let first: { error: unknown } | undefined;
+      await Promise.all(
+        branches.map((branch) =>
+          branch.catch((error: unknown) => {
+            first ??= { error };
+            failed.abort();
+          }),
+        ),
+      );
+      if (first) throw first.error;
+    };
+
+    await launch('etcd', binaries.etcd, etcdArgs(layout));
+    await launch('containerd', binaries.containerd, ['--config', layout.containerd.configPath]);
+    await launch('kube-apiserver', binaries.kubeApiserver, apiserver.args);
+    const containerdReady = wait('containerd', () =>
       execa(binaries.ctr, ['--address', layout.containerd.socket, 'version'], { timeout: 5_000 }).then(
         () => true,
         () => undefined,
       ),
     );
-    const present = await listImages(binaries.ctr, layout.containerd.socket);
-    for (const [reference, archive] of [
-      [PAUSE_IMAGE, images.pause],
-      [TEST_IMAGE, images.test],
-      [TEST_IMAGE_B, images.testB],
-      [AGNHOST_IMAGE(binaries.kubernetesVersion), images.agnhost],
-    ] as const) {
-      if (!present.includes(reference)) {
-        progress(`importing ${reference}`);
-        await importImage(binaries.ctr, layout.containerd.socket, archive);
-      }
-    }
-    const apiserver = this.launch('kube-apiserver');
-    await start('kube-apiserver', binaries.kubeApiserver, apiserver.args, apiserver.healthy);
-    await start(
+    const imported = containerdReady.then(async () => this.importImages(binaries, await images, progress));
+    imported.catch(() => undefined); // awaited below; never an unhandled rejection if etcd fails first
+    await settle([
+      wait('etcd', () =>
+        getOk(`http://127.0.0.1:${ports.etcdClient}/health`).then((b) =>
+          b?.includes('"true"') ? b : undefined,
+        ),
+      ),
+      wait('kube-apiserver', apiserver.healthy),
+      containerdReady,
+    ]);
+    await launch(
       'kube-controller-manager',
       binaries.kubeControllerManager,
       kubeControllerManagerArgs(layout),
-      () => getOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, { insecure: true }),
     );
-    await start('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout), () =>
-      getOk(`https://127.0.0.1:${ports.scheduler}/healthz`, { insecure: true }),
-    );
-    const kubelet = this.launch('kubelet');
-    await start('kubelet', binaries.kubelet, kubelet.args, kubelet.healthy);
+    await launch('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout));
+    await launch('kubelet', binaries.kubelet, kubelet.args);
 
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromFile(this.kubeconfigPath());
     const core = kubeconfig.makeApiClient(CoreV1Api);
     progress(`waiting for node ${layout.nodeName} to be Ready`);
-    await this.waitComponent(
-      'kubelet',
-      async () => {
-        const node = await core.readNode({ name: layout.nodeName });
-        const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-        return ready ? node : undefined;
-      },
-      signal,
-      `node ${layout.nodeName} Ready`,
-    );
-    await this.waitComponent(
-      'kube-controller-manager',
-      () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }),
-      signal,
-      'the default ServiceAccount',
-    );
-    const images2 = await listImages(binaries.ctr, layout.containerd.socket);
-    for (const reference of [
-      PAUSE_IMAGE,
-      TEST_IMAGE,
-      TEST_IMAGE_B,
-      AGNHOST_IMAGE(binaries.kubernetesVersion),
-    ]) {
-      if (!images2.includes(reference)) {
+    await settle([
+      imported,
+      wait('kube-controller-manager', () =>
+        getOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, { insecure: true }),
+      ),
+      wait('kube-scheduler', () => getOk(`https://127.0.0.1:${ports.scheduler}/healthz`, { insecure: true })),
+      wait('kubelet', kubelet.healthy).then(() =>
+        wait(
+          'kubelet',
+          async () => {
+            const node = await core.readNode({ name: layout.nodeName });
+            const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+            return ready ? node : undefined;
+          },
+          `node ${layout.nodeName} Ready`,
+        ).then(() => progress(`node ${layout.nodeName} is Ready`)),
+      ),
+      wait(
+        'kube-controller-manager',
+        () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }),
+        'the default ServiceAccount',
+      ),
+    ]);
+  }
+
+  /**
+   * Imports the images containerd lacks, or whose archive changed since they were imported (the
+   * image store is kept across `down`, see teardown); checks that all are there.
+   */
+  private async importImages(
+    binaries: LocalBinaries,
+    images: { pause: string; test: string; testB: string; agnhost: string },
+    progress: (line: string) => void,
+  ): Promise<void> {
+    const { layout } = this;
+    const wanted = [
+      [PAUSE_IMAGE, images.pause],
+      [TEST_IMAGE, images.test],
+      [TEST_IMAGE_B, images.testB],
+      [AGNHOST_IMAGE(binaries.kubernetesVersion), images.agnhost],
+    ] as const;
+    const record = join(layout.containerd.root, 'sidecar-conformance-imported.json');
+    const imported = JSON.parse(await readFile(record, 'utf8').catch(() => '{}')) as Record<string, string>;
+    const present = await listImages(binaries.ctr, layout.containerd.socket);
+    for (const [reference, archive] of wanted) {
+      if (!present.includes(reference) || imported[reference] !== archive) {
+        progress(`importing ${reference}`);
+        await importImage(binaries.ctr, layout.containerd.socket, archive);
+        imported[reference] = archive;
+        await writeFile(record, JSON.stringify(imported));
+      }
+    }
+    const after = await listImages(binaries.ctr, layout.containerd.socket);
+    for (const [reference] of wanted) {
+      if (!after.includes(reference)) {
         throw clusterStartError(
           `Image ${reference} is missing from containerd after import; see ${layout.logFiles.containerd}.`,
         );
@@ -336,7 +398,27 @@ export class LocalProvider implements ClusterProvider {
     };
   }
 
-  /** Starts one component unless it runs, then waits until it answers: for `up` and for restarts. */
+  /** Starts one component unless it runs (its ports checked free first); does not wait. */
+  private async launchComponent(
+    spec: { name: LocalComponent; binary: string; args: string[]; path: string },
+    progress: (line: string) => void,
+  ): Promise<void> {
+    const { layout } = this;
+    const { name } = spec;
+    if (await runningPid(layout.pidFiles[name])) return;
+    for (const [host, port] of PORTS_OF[name](layout)) await requirePortFree(name, host, port);
+    progress(`starting ${name}`);
+    startDaemon({
+      name,
+      binary: spec.binary,
+      args: spec.args,
+      env: { PATH: spec.path },
+      logPath: layout.logFiles[name],
+      pidPath: layout.pidFiles[name],
+    });
+  }
+
+  /** Starts one component unless it runs, then waits until it answers: for restarts. */
   private async startComponent(
     spec: {
       name: LocalComponent;
@@ -348,21 +430,8 @@ export class LocalProvider implements ClusterProvider {
     progress: (line: string) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { layout } = this;
-    const { name } = spec;
-    if (!(await runningPid(layout.pidFiles[name]))) {
-      for (const [host, port] of PORTS_OF[name](layout)) await requirePortFree(name, host, port);
-      progress(`starting ${name}`);
-      startDaemon({
-        name,
-        binary: spec.binary,
-        args: spec.args,
-        env: { PATH: spec.path },
-        logPath: layout.logFiles[name],
-        pidPath: layout.pidFiles[name],
-      });
-    }
-    await this.waitComponent(name, spec.healthy, signal);
+    await this.launchComponent(spec, progress);
+    await this.waitComponent(spec.name, spec.healthy, signal);
   }
 
   /** Stops the API server or the kubelet and starts it again as `up` does; resolves once it answers. */
@@ -414,7 +483,7 @@ export class LocalProvider implements ClusterProvider {
           }
           return (await check()) ?? undefined;
         },
-        { description: what, timeoutMs: defaults.componentTimeoutMs, intervalMs: 500, signal },
+        { description: what, timeoutMs: defaults.componentTimeoutMs, intervalMs: HEALTH_POLL_MS, signal },
       );
     } catch (error) {
       if (error instanceof WaitTimeoutError) {
