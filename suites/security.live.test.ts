@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { describe, expect, inject, test } from 'vitest';
 import { clusterDir } from '../lib/config.js';
-import { layoutFor, type LocalComponent } from '../lib/cluster/local/configs/layout.js';
+import { layoutOf } from '../lib/cluster/local/clusters.js';
+import type { LocalComponent } from '../lib/cluster/local/configs/layout.js';
 import { runningPid } from '../lib/cluster/local/processes.js';
 import './session-context.js';
 
@@ -15,7 +16,7 @@ import './session-context.js';
  * the suite says so in its title and is left out (the run still checks that cluster's behaviour).
  */
 const live = inject('liveSession');
-const layout = layoutFor(clusterDir(live.cluster.name));
+const layout = layoutOf(clusterDir(live.cluster.name), live.cluster.name);
 
 function requireLocal(): void {
   expect(

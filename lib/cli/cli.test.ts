@@ -189,7 +189,11 @@ describe.concurrent(
     });
 
     it('cluster with an unknown action', async () => {
-      await fails(['cluster', 'bogus'], ExitCode.usage, 'up, down, status');
+      await fails(['cluster', 'bogus'], ExitCode.usage, 'up, down, status, list');
+    });
+
+    it('cluster list with a --name (it lists every cluster)', async () => {
+      await fails(['cluster', 'list', '--name', 'm1'], ExitCode.usage, 'every local cluster');
     });
   },
 );
@@ -271,14 +275,14 @@ describe.concurrent(
 
 describe.concurrent('sidecar-conformance --help (exit 0)', { timeout: CASE_TIMEOUT_MS + 10_000 }, () => {
   const commands: Array<[string, string[]]> = [
-    ['--help', ['run', 'check FILE.yaml', 'cluster up|down|status', 'setup', '--debug', 'Exit codes']],
+    ['--help', ['run', 'check FILE.yaml', 'cluster up|down|status|list', 'setup', '--debug', 'Exit codes']],
     ['help', ['Usage: sidecar-conformance <command>']],
     [
       'run --help',
       ['--only', '--tolerance', '--reports', '--no-screenshot', '--kubeconfig', '--context', '--image'],
     ],
     ['check --help', ['--timeout', '--reports', '--no-screenshot', '--kubeconfig', '--context', '--image']],
-    ['cluster --help', ['up', 'down', 'status', '--name', '--version', '--provider']],
+    ['cluster --help', ['up', 'down', 'status', 'list', 'scbrN', '--name', '--version', '--provider']],
     ['setup --help', ['--build', '--version']],
   ];
 

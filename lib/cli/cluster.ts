@@ -1,4 +1,7 @@
+import { dirname } from 'node:path';
+import { clusterDir } from '../config.js';
 import { parseFeatureGates } from '../cluster/feature-gates.js';
+import { formatClusterList, localClusterRows } from '../cluster/local/list.js';
 import { providerFor, resolveVersion } from '../cluster/providers.js';
 import { ExitCode, usageError } from '../errors.js';
 import { parseFlags } from './flags.js';
@@ -12,8 +15,19 @@ export async function clusterCommand(args: string[], signal: AbortSignal): Promi
     'feature-gates': { type: 'string' },
   });
   const [action, ...extra] = positionals;
-  if (!action || !['up', 'down', 'status'].includes(action) || extra.length) {
-    throw usageError('cluster needs one of up, down, status (see `sidecar-conformance cluster --help`).');
+  if (!action || !['up', 'down', 'status', 'list'].includes(action) || extra.length) {
+    throw usageError(
+      'cluster needs one of up, down, status, list (see `sidecar-conformance cluster --help`).',
+    );
+  }
+  if (action === 'list') {
+    if (values.name || values.version)
+      throw usageError('cluster list takes no --name or --version: it lists every local cluster.');
+    if (values.provider && values.provider !== 'local')
+      throw usageError(`cluster list knows the local provider only, not ${values.provider}.`);
+    const root = dirname(clusterDir('x'));
+    process.stdout.write(formatClusterList(await localClusterRows(root), root));
+    return ExitCode.ok;
   }
   const progress = progressPrinter();
   const { 'feature-gates': gates, ...options } = values;

@@ -45,8 +45,8 @@ Commands:
   run                 run the scenarios (${SCENARIOS.length}), write reports (JUnit, JSON, HTML) under reports/
   check FILE.yaml     run any workload with sidecars (Pod, Job, CronJob, Deployment, …) and check
                       the rules every such Pod must follow
-  cluster up|down|status
-                      manage the local cluster (Kubernetes built from source, no registry needed)
+  cluster up|down|status|list
+                      manage the local clusters (Kubernetes built from source, no registry needed)
   setup               install the Debian packages the local cluster needs (as root)
   diff A.json B.json  what changed between two runs' report.json; exit 1 on a regression
 
@@ -132,13 +132,22 @@ ${CLUSTER_FLAGS.replace(
 
 ${EXIT_CODES}`,
   cluster: `Usage: sidecar-conformance cluster up|down|status [--name NAME] [--version V] [--feature-gates G=true,…]
+       sidecar-conformance cluster list
 
   up      build (cached under $XDG_CACHE_HOME/sidecar-conformance) and start etcd, kube-apiserver,
           kube-controller-manager, kube-scheduler, containerd and a kubelet; wait for the node to be
           Ready; print the kubeconfig path. Idempotent.
   down    stop everything up started; remove its pod containers, mounts, network devices and
-          iptables rules; keep the logs.
+          iptables rules; keep the logs. Other local clusters keep running.
   status  say what runs and where the kubeconfig and logs are.
+  list    every local cluster with state on this host: name, version, running components,
+          API server URL, node IP and bridge, kubeconfig.
+
+Several local clusters run at once, one per name. ${defaults.clusterName} has ports 16443 (API
+server), 12379-12380 (etcd), 10248-10259 (kubelet, controllers), bridge scbr0, node IP 10.244.0.1,
+services 10.96.0.0/16; any other name gets slot N (1-99, kept in its state directory from its first
+up): ports 20000+10N to 20000+10N+6, bridge scbrN, node IP 10.244.N.1, services 10.(96+N).0.0/16.
+Two ups or downs of one name at once are refused (a lock file in its state directory).
 
 State, logs and pid files: $XDG_STATE_HOME/sidecar-conformance/clusters/NAME/.
 Flags:

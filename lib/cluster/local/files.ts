@@ -65,6 +65,7 @@ export async function writeClusterFiles(
       cniBinDir: binaries.cniBinDir,
       cniConfDir: layout.cni.confDir,
       runcPath: binaries.runc,
+      runcRoot: layout.containerd.runcRoot,
     }),
   );
   await writeFile(

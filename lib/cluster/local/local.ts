@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -32,13 +32,14 @@ import {
   kubeControllerManagerArgs,
   kubeletArgs,
   kubeSchedulerArgs,
-  layoutFor,
   LOCAL_COMPONENTS,
   type LocalClusterLayout,
   type LocalComponent,
 } from './configs.js';
 import { getOk, portFree } from './health.js';
-import { createCgroupRoot, ensureBridge, recordIptables } from './host.js';
+import { createCgroupRoot, ensureBridge, linkNames, recordIptables } from './host.js';
+import { ensureSlot, layoutOf, localClusters, runningComponents, versionFile } from './clusters.js';
+import { withLock } from './lock.js';
 import { ensureAgnhostArchive, ensureImageArchives, importImage, listImages } from './images.js';
 import { writeClusterFiles } from './files.js';
 import { pauseDaemon, rebootNode, restartDaemon } from './faults.js';
@@ -75,8 +76,11 @@ async function requirePortFree(component: string, host: string, port: number): P
 const daemonPath = (shimDir: string) =>
   `${shimDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
 
-/** Unix socket paths (plus containerd's `.ttrpc` suffix) must fit in sun_path (108 bytes). */
-const MAX_SOCKET_PATH = 100;
+/** How often `up` asks a starting component whether it answers (each check is one cheap request). */
+const HEALTH_POLL_MS = 100;
+
+/** A unix socket path must fit in sun_path: 108 bytes with its terminating NUL. */
+const MAX_SOCKET_PATH = 107;
 
 /**
  * A real single-node cluster built from source: etcd, kube-apiserver, kube-controller-manager,
@@ -86,7 +90,8 @@ export class LocalProvider implements ClusterProvider {
   readonly providerName = 'local';
   readonly clusterName: string;
   readonly kubernetesVersion: string;
-  readonly layout: LocalClusterLayout;
+  /** Re-read at `up`, which may allocate this cluster's slot (clusters.ts). */
+  layout: LocalClusterLayout;
   /** Gates every component starts with (`cluster up --feature-gates`); none by default. */
   readonly featureGates: FeatureGates;
 
@@ -94,7 +99,7 @@ export class LocalProvider implements ClusterProvider {
     this.clusterName = options.name;
     this.kubernetesVersion = options.kubernetesVersion;
     this.featureGates = options.featureGates ?? {};
-    this.layout = layoutFor(clusterDir(options.name));
+    this.layout = layoutOf(clusterDir(options.name), options.name);
   }
 
   kubeconfigPath(): string {
@@ -132,41 +137,58 @@ export class LocalProvider implements ClusterProvider {
   }
 
   async up(options: UpOptions = {}): Promise<string> {
-    const progress = options.onProgress ?? (() => {});
     requireRoot();
+    const dir = clusterDir(this.clusterName);
+    await mkdir(dir, { recursive: true });
+    return withLock(this.layout.lockFile, `\`cluster up\` or \`down\` of ${this.clusterName}`, () =>
+      this.upLocked(options),
+    );
+  }
+
+  private async upLocked(options: UpOptions): Promise<string> {
+    const progress = options.onProgress ?? (() => {});
+    const dir = clusterDir(this.clusterName);
+    await ensureSlot(dirname(dir), this.clusterName, linkNames);
+    this.layout = layoutOf(dir, this.clusterName);
     const { layout } = this;
-    if (layout.containerd.socket.length > MAX_SOCKET_PATH) {
+    const longest = unixSockets(layout).sort((a, b) => b.length - a.length)[0] ?? '';
+    if (longest.length > MAX_SOCKET_PATH) {
       throw new UserError(
-        `The containerd socket path ${layout.containerd.socket} is too long for a unix socket; use a shorter --name or XDG_STATE_HOME.`,
+        `The socket path ${longest} (${longest.length} bytes) is too long for a unix socket (at most ${MAX_SOCKET_PATH}); use a name shorter by ${longest.length - MAX_SOCKET_PATH} or more characters, or a shorter XDG_STATE_HOME.`,
         ExitCode.usage,
       );
     }
-    await this.refuseIfAnotherRuns();
-    await installPackages(progress);
-    const binaries = await ensureBinaries(
-      {
-        kubernetes: this.kubernetesVersion,
-        etcd: defaults.etcdVersion,
-        containerd: defaults.containerdVersion,
-      },
-      cacheDir(),
-      progress,
-      options.signal,
-    );
+    // The package check, the refusals and the binaries (cached: a check of paths) at once.
+    const [, , binaries] = await Promise.all([
+      this.refuseClashes(),
+      installPackages(progress),
+      ensureBinaries(
+        {
+          kubernetes: this.kubernetesVersion,
+          etcd: defaults.etcdVersion,
+          containerd: defaults.containerdVersion,
+        },
+        cacheDir(),
+        progress,
+        options.signal,
+      ),
+    ]);
     await this.refuseOtherBinaries(binaries);
     await this.refuseOtherGates();
-    const images = {
+    // The image archives (cached; hashing agnhost takes a while) are needed only once containerd
+    // answers, so they are made while the first components start.
+    const images = (async () => ({
       ...(await ensureImageArchives(cacheDir(), progress)),
       agnhost: await ensureAgnhostArchive(cacheDir(), binaries.agnhost, binaries.kubernetesVersion, progress),
-    };
+    }))();
+    images.catch(() => undefined); // awaited in startAll; never an unhandled rejection meanwhile
     try {
       await writeClusterFiles(this.layout, this.clusterName, binaries, this.featureGates);
+      await writeFile(versionFile(this.layout.dir), `${binaries.kubernetesVersion}\n`);
       await this.startAll(binaries, images, progress, options.signal);
     } catch (error) {
       progress(`cluster ${this.clusterName} did not come up; stopping what was started`);
-      await this.down({ onProgress: progress }).catch((e: unknown) =>
-        progress(`clean-up failed: ${describeError(e)}`),
-      );
+      await this.downLocked(progress).catch((e: unknown) => progress(`clean-up failed: ${describeError(e)}`));
       throw error;
     }
     progress(
@@ -175,21 +197,32 @@ export class LocalProvider implements ClusterProvider {
     return this.kubeconfigPath();
   }
 
-  /** Local clusters share ports and the bridge name, so only one runs at a time. */
-  private async refuseIfAnotherRuns(): Promise<void> {
-    const clustersDir = dirname(this.layout.dir);
-    const names = await readdir(clustersDir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => n !== this.clusterName)) {
-      const other = layoutFor(join(clustersDir, name));
-      for (const component of LOCAL_COMPONENTS) {
-        if (await runningPid(other.pidFiles[component])) {
-          throw new UserError(
-            `Local cluster ${name} is running (its ${component} among others); only one local cluster runs at a time. Take it down with \`sidecar-conformance cluster down --name ${name}\`.`,
-            ExitCode.clusterStartFailed,
-          );
-        }
+  /**
+   * Clusters of other names run beside this one on their own slots; one that shares our bridge or
+   * a port (made before slots, so on slot 0's values) is named rather than collided with.
+   */
+  private async refuseClashes(): Promise<void> {
+    const mine = this.layout;
+    const myPorts = new Set(Object.values(mine.ports));
+    for (const other of await this.othersRunning()) {
+      const ports = Object.values(other.ports).filter((p) => myPorts.has(p));
+      if (other.cni.bridge === mine.cni.bridge || ports.length) {
+        const name = other.dir.split('/').at(-1) ?? other.dir;
+        throw new UserError(
+          `Local cluster ${name} is running with ${other.cni.bridge === mine.cni.bridge ? `bridge ${mine.cni.bridge}` : `port ${ports.join(', ')}`}, which cluster ${this.clusterName} needs too (it was brought up before clusters had slots); take it down with \`sidecar-conformance cluster down --name ${name}\`.`,
+          ExitCode.clusterStartFailed,
+        );
       }
     }
+  }
+
+  /** Layouts of the other local clusters with at least one component running. */
+  private async othersRunning(): Promise<LocalClusterLayout[]> {
+    const others = (await localClusters(dirname(this.layout.dir))).filter((c) => c.name !== this.clusterName);
+    const running = await Promise.all(
+      others.map(async (c) => ((await runningComponents(c.layout)) > 0 ? c.layout : undefined)),
+    );
+    return running.filter((l): l is LocalClusterLayout => l !== undefined);
   }
 
   /** A running cluster of another version (or other binaries) is not silently reused. */
@@ -229,86 +262,139 @@ export class LocalProvider implements ClusterProvider {
     );
   }
 
+  /**
+   * Starts the components as soon as what each needs answers, not one after the other: etcd and
+   * containerd at once; the API server beside etcd (it retries its store until etcd answers); the
+   * images into containerd while the API server starts (none when the kept image store has them);
+   * the controllers and the kubelet together once the API server is ready. Then waits for node
+   * Ready, the default ServiceAccount and the controllers' health at once.
+   */
   private async startAll(
     binaries: LocalBinaries,
-    images: { pause: string; test: string; testB: string; agnhost: string },
+    images: Promise<{ pause: string; test: string; testB: string; agnhost: string }>,
     progress: (line: string) => void,
     signal?: AbortSignal,
   ): Promise<void> {
     const { layout } = this;
     const { ports } = layout;
-    await recordIptables(layout.iptablesSnapshot);
-    await ensureBridge(layout.cni.bridge, `${layout.nodeIp}/24`);
-    await createCgroupRoot(layout.cgroupRoot);
+    await Promise.all([
+      recordIptables(layout.iptablesSnapshot),
+      ensureBridge(layout.cni.bridge, `${layout.nodeIp}/24`),
+      createCgroupRoot(layout.cgroupRoot),
+    ]);
     const path = daemonPath(binaries.containerdShimDir);
-    const start = (name: LocalComponent, binary: string, args: string[], healthy: () => Promise<unknown>) =>
-      this.startComponent({ name, binary, args, healthy, path }, progress, signal);
+    const launch = (name: LocalComponent, binary: string, args: string[]) =>
+      this.launchComponent({ name, binary, args, path }, progress);
+    // The first failure ends the other waits at once (and `up` then cleans up).
+    const failed = new AbortController();
+    const waitSignal = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    const wait = (name: LocalComponent, healthy: () => Promise<unknown>, what?: string) =>
+      this.waitComponent(name, healthy, waitSignal, what);
+    const apiserver = this.launch('kube-apiserver');
+    const kubelet = this.launch('kubelet');
 
-    await start('etcd', binaries.etcd, etcdArgs(layout), () =>
-      getOk(`http://127.0.0.1:${ports.etcdClient}/health`).then((b) =>
-        b?.includes('"true"') ? b : undefined,
-      ),
-    );
-    await start('containerd', binaries.containerd, ['--config', layout.containerd.configPath], () =>
+    // Every branch runs to its end, so none is left running while `up` cleans up; the first
+    // error is the one thrown, and it stops the other branches' waits.
+    const settle = async (branches: Array<Promise<unknown>>) => {
+      let first: { error: unknown } | undefined;
+      await Promise.all(
+        branches.map((branch) =>
+          branch.catch((error: unknown) => {
+            first ??= { error };
+            failed.abort();
+          }),
+        ),
+      );
+      if (first) throw first.error;
+    };
+
+    await launch('etcd', binaries.etcd, etcdArgs(layout));
+    await launch('containerd', binaries.containerd, ['--config', layout.containerd.configPath]);
+    await launch('kube-apiserver', binaries.kubeApiserver, apiserver.args);
+    const containerdReady = wait('containerd', () =>
       execa(binaries.ctr, ['--address', layout.containerd.socket, 'version'], { timeout: 5_000 }).then(
         () => true,
         () => undefined,
       ),
     );
-    const present = await listImages(binaries.ctr, layout.containerd.socket);
-    for (const [reference, archive] of [
-      [PAUSE_IMAGE, images.pause],
-      [TEST_IMAGE, images.test],
-      [TEST_IMAGE_B, images.testB],
-      [AGNHOST_IMAGE(binaries.kubernetesVersion), images.agnhost],
-    ] as const) {
-      if (!present.includes(reference)) {
-        progress(`importing ${reference}`);
-        await importImage(binaries.ctr, layout.containerd.socket, archive);
-      }
-    }
-    const apiserver = this.launch('kube-apiserver');
-    await start('kube-apiserver', binaries.kubeApiserver, apiserver.args, apiserver.healthy);
-    await start(
+    const imported = containerdReady.then(async () => this.importImages(binaries, await images, progress));
+    imported.catch(() => undefined); // awaited below; never an unhandled rejection if etcd fails first
+    await settle([
+      wait('etcd', () =>
+        getOk(`http://127.0.0.1:${ports.etcdClient}/health`).then((b) =>
+          b?.includes('"true"') ? b : undefined,
+        ),
+      ),
+      wait('kube-apiserver', apiserver.healthy),
+      containerdReady,
+    ]);
+    await launch(
       'kube-controller-manager',
       binaries.kubeControllerManager,
       kubeControllerManagerArgs(layout, this.featureGates),
-      () => getOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, { insecure: true }),
     );
-    await start('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout, this.featureGates), () =>
-      getOk(`https://127.0.0.1:${ports.scheduler}/healthz`, { insecure: true }),
-    );
-    const kubelet = this.launch('kubelet');
-    await start('kubelet', binaries.kubelet, kubelet.args, kubelet.healthy);
+    await launch('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout, this.featureGates));
+    await launch('kubelet', binaries.kubelet, kubelet.args);
 
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromFile(this.kubeconfigPath());
     const core = kubeconfig.makeApiClient(CoreV1Api);
     progress(`waiting for node ${layout.nodeName} to be Ready`);
-    await this.waitComponent(
-      'kubelet',
-      async () => {
-        const node = await core.readNode({ name: layout.nodeName });
-        const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-        return ready ? node : undefined;
-      },
-      signal,
-      `node ${layout.nodeName} Ready`,
-    );
-    await this.waitComponent(
-      'kube-controller-manager',
-      () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }),
-      signal,
-      'the default ServiceAccount',
-    );
-    const images2 = await listImages(binaries.ctr, layout.containerd.socket);
-    for (const reference of [
-      PAUSE_IMAGE,
-      TEST_IMAGE,
-      TEST_IMAGE_B,
-      AGNHOST_IMAGE(binaries.kubernetesVersion),
-    ]) {
-      if (!images2.includes(reference)) {
+    await settle([
+      imported,
+      wait('kube-controller-manager', () =>
+        getOk(`https://127.0.0.1:${ports.controllerManager}/healthz`, { insecure: true }),
+      ),
+      wait('kube-scheduler', () => getOk(`https://127.0.0.1:${ports.scheduler}/healthz`, { insecure: true })),
+      wait('kubelet', kubelet.healthy).then(() =>
+        wait(
+          'kubelet',
+          async () => {
+            const node = await core.readNode({ name: layout.nodeName });
+            const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+            return ready ? node : undefined;
+          },
+          `node ${layout.nodeName} Ready`,
+        ).then(() => progress(`node ${layout.nodeName} is Ready`)),
+      ),
+      wait(
+        'kube-controller-manager',
+        () => core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }),
+        'the default ServiceAccount',
+      ),
+    ]);
+  }
+
+  /**
+   * Imports the images containerd lacks, or whose archive changed since they were imported (the
+   * image store is kept across `down`, see teardown); checks that all are there.
+   */
+  private async importImages(
+    binaries: LocalBinaries,
+    images: { pause: string; test: string; testB: string; agnhost: string },
+    progress: (line: string) => void,
+  ): Promise<void> {
+    const { layout } = this;
+    const wanted = [
+      [PAUSE_IMAGE, images.pause],
+      [TEST_IMAGE, images.test],
+      [TEST_IMAGE_B, images.testB],
+      [AGNHOST_IMAGE(binaries.kubernetesVersion), images.agnhost],
+    ] as const;
+    const record = join(layout.containerd.root, 'sidecar-conformance-imported.json');
+    const imported = JSON.parse(await readFile(record, 'utf8').catch(() => '{}')) as Record<string, string>;
+    const present = await listImages(binaries.ctr, layout.containerd.socket);
+    for (const [reference, archive] of wanted) {
+      if (!present.includes(reference) || imported[reference] !== archive) {
+        progress(`importing ${reference}`);
+        await importImage(binaries.ctr, layout.containerd.socket, archive);
+        imported[reference] = archive;
+        await writeFile(record, JSON.stringify(imported));
+      }
+    }
+    const after = await listImages(binaries.ctr, layout.containerd.socket);
+    for (const [reference] of wanted) {
+      if (!after.includes(reference)) {
         throw clusterStartError(
           `Image ${reference} is missing from containerd after import; see ${layout.logFiles.containerd}.`,
         );
@@ -333,7 +419,27 @@ export class LocalProvider implements ClusterProvider {
     };
   }
 
-  /** Starts one component unless it runs, then waits until it answers: for `up` and for restarts. */
+  /** Starts one component unless it runs (its ports checked free first); does not wait. */
+  private async launchComponent(
+    spec: { name: LocalComponent; binary: string; args: string[]; path: string },
+    progress: (line: string) => void,
+  ): Promise<void> {
+    const { layout } = this;
+    const { name } = spec;
+    if (await runningPid(layout.pidFiles[name])) return;
+    for (const [host, port] of PORTS_OF[name](layout)) await requirePortFree(name, host, port);
+    progress(`starting ${name}`);
+    startDaemon({
+      name,
+      binary: spec.binary,
+      args: spec.args,
+      env: { PATH: spec.path },
+      logPath: layout.logFiles[name],
+      pidPath: layout.pidFiles[name],
+    });
+  }
+
+  /** Starts one component unless it runs, then waits until it answers: for restarts. */
   private async startComponent(
     spec: {
       name: LocalComponent;
@@ -345,21 +451,8 @@ export class LocalProvider implements ClusterProvider {
     progress: (line: string) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { layout } = this;
-    const { name } = spec;
-    if (!(await runningPid(layout.pidFiles[name]))) {
-      for (const [host, port] of PORTS_OF[name](layout)) await requirePortFree(name, host, port);
-      progress(`starting ${name}`);
-      startDaemon({
-        name,
-        binary: spec.binary,
-        args: spec.args,
-        env: { PATH: spec.path },
-        logPath: layout.logFiles[name],
-        pidPath: layout.pidFiles[name],
-      });
-    }
-    await this.waitComponent(name, spec.healthy, signal);
+    await this.launchComponent(spec, progress);
+    await this.waitComponent(spec.name, spec.healthy, signal);
   }
 
   /** Kubelet stopped, every pod sandbox stopped through the CRI, kubelet started; resolves once it answers. */
@@ -433,7 +526,7 @@ export class LocalProvider implements ClusterProvider {
           }
           return (await check()) ?? undefined;
         },
-        { description: what, timeoutMs: defaults.componentTimeoutMs, intervalMs: 500, signal },
+        { description: what, timeoutMs: defaults.componentTimeoutMs, intervalMs: HEALTH_POLL_MS, signal },
       );
     } catch (error) {
       if (error instanceof WaitTimeoutError) {
@@ -450,13 +543,40 @@ export class LocalProvider implements ClusterProvider {
 
   async down(options: UpOptions = {}): Promise<void> {
     requireRoot();
-    await teardown(this.layout, this.clusterName, options.onProgress ?? (() => {}));
+    const progress = options.onProgress ?? (() => {});
+    if (!existsSync(this.layout.dir)) {
+      progress(`cluster ${this.clusterName} has no state in ${this.layout.dir}; nothing to take down`);
+      return;
+    }
+    await withLock(this.layout.lockFile, `\`cluster up\` or \`down\` of ${this.clusterName}`, () =>
+      this.downLocked(progress),
+    );
+  }
+
+  private async downLocked(progress: (line: string) => void): Promise<void> {
+    this.layout = layoutOf(this.layout.dir, this.clusterName);
+    await teardown(this.layout, this.clusterName, progress, await this.othersRunning());
   }
 
   /** What of this cluster is still on the host: processes, mounts, network devices, cgroups. */
   leftovers(): Promise<string[]> {
     return leftovers(this.layout);
   }
+}
+
+/**
+ * The unix sockets made under the cluster directory: containerd's gRPC and ttrpc sockets and the
+ * kubelet's device-plugin and pod-resources sockets (under its --root-dir). The kubelet's
+ * device-plugin socket is the longest: with root's default state directory a name may have up to
+ * 23 characters. Shim sockets live in containerd's own short /run/containerd/s, named by a hash.
+ */
+export function unixSockets(layout: LocalClusterLayout): string[] {
+  return [
+    layout.containerd.socket,
+    `${layout.containerd.socket}.ttrpc`,
+    `${layout.kubelet.rootDir}/device-plugins/kubelet.sock`,
+    `${layout.kubelet.rootDir}/pod-resources/kubelet.sock`,
+  ];
 }
 
 function requireRoot(): void {

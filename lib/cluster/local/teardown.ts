@@ -1,4 +1,5 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import type { LocalClusterLayout, LocalComponent } from './configs.js';
 import {
@@ -10,9 +11,15 @@ import {
   removeCgroupRoot,
   restoreIptables,
   unmountAll,
+  type IptablesScope,
 } from './host.js';
 import { killAll, pidsMentioning, runningBinary, stopDaemon } from './processes.js';
 import { pathExists } from '../../fs.js';
+
+/** The kubelet and control plane get this long after SIGTERM, then SIGKILL (see teardown). */
+const CONTROL_PLANE_GRACE_MS = 500;
+/** containerd: its shims and pods are killed by path and cgroup afterwards anyway; its bolt store survives a SIGKILL. */
+const CONTAINERD_GRACE_MS = 300;
 
 /**
  * `down`: stop what `up` started and remove what it made on the host — pod containers, leftover
@@ -23,36 +30,52 @@ export async function teardown(
   layout: LocalClusterLayout,
   clusterName: string,
   progress: (line: string) => void,
+  /** Layouts of the other local clusters that run now: what they use is never removed. */
+  others: LocalClusterLayout[] = [],
 ): Promise<void> {
-  const stop = async (name: LocalComponent, graceMs?: number) => {
+  const stop = async (name: LocalComponent, graceMs: number) => {
     if (await stopDaemon(layout.pidFiles[name], graceMs)) progress(`stopped ${name}`);
   };
-  await stop('kubelet');
+  // The kubelet (so it starts nothing more) and the control plane at once, with a short grace:
+  // their state (etcd's data, the kubelet's root) is deleted below, so nothing is lost by a
+  // SIGKILL after it; SIGTERM first lets each exit cleanly when it can.
+  await Promise.all(
+    (['kubelet', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'] as const).map(
+      (name) => stop(name, CONTROL_PLANE_GRACE_MS),
+    ),
+  );
+  // Pod processes die at once by cgroup; containerd (still running) then drops their tasks and
+  // containers, so its image store, kept for the next `up`, holds none of them.
+  await killPodProcesses(layout, progress);
   await removePodContainers(layout, progress);
-  // Clients before servers: the controllers, then the API server, then its store and the runtime.
-  await Promise.all([stop('kube-scheduler'), stop('kube-controller-manager')]);
-  await stop('kube-apiserver');
-  await Promise.all([stop('containerd'), stop('etcd')]);
+  await stop('containerd', CONTAINERD_GRACE_MS);
   // Shims and anything else started with our paths on its command line, then pod processes by cgroup.
-  const strays = await pidsMentioning(layout.dir);
+  const strays = await pidsMentioning(dirMarker(layout));
   if (strays.length) {
     progress(`killing ${strays.length} leftover process(es) of this cluster`);
     await killAll(strays);
   }
-  const podProcesses = await pidsInCgroupRoot(layout.cgroupRoot);
-  if (podProcesses.length) {
-    progress(`killing ${podProcesses.length} pod process(es) under cgroup ${layout.cgroupRoot}`);
-    await killAll(podProcesses);
-  }
+  await killPodProcesses(layout, progress);
   await removeCgroupRoot(layout.cgroupRoot);
   const stuck = await unmountAll(layout.dir);
   if (stuck.length) progress(`could not unmount: ${stuck.join(', ')}`);
-  await deleteBridge(layout.cni.bridge);
-  const removed = await restoreIptables(layout.iptablesSnapshot);
+  const sharing = others.filter((o) => o.cni.bridge === layout.cni.bridge);
+  if (sharing.length) {
+    progress(
+      `leaving bridge ${layout.cni.bridge} alone: running cluster ${sharing.map((o) => o.dir).join(', ')} uses it`,
+    );
+  } else {
+    await deleteBridge(layout.cni.bridge);
+  }
+  const removed = await restoreIptables(layout.iptablesSnapshot, iptablesScope(layout, clusterName));
   if (removed.length) progress(`removed ${removed.length} iptables rule(s) added while the cluster ran`);
-  // Runtime state goes; certificates, kubeconfigs and logs stay for the next `up` and for reading.
+  // Runtime state goes; certificates, kubeconfigs, logs and containerd's image store (its root,
+  // now without containers) stay for the next `up` and for reading.
+  const containerdEntries = await readdir(layout.containerd.dir).catch(() => [] as string[]);
   for (const dir of [
-    layout.containerd.dir,
+    ...containerdEntries
+      .filter((e) => e !== basename(layout.containerd.root))
+      .map((e) => join(layout.containerd.dir, e)),
     layout.kubelet.rootDir,
     layout.etcd.dataDir,
     layout.cni.ipamDataDir,
@@ -63,10 +86,27 @@ export async function teardown(
   progress(`cluster ${clusterName} is down; logs kept in ${layout.logsDir}`);
 }
 
+/**
+ * What marks a process as this cluster's: its directory followed by `/` on the command line, so
+ * that cluster `m1` never matches `m10`'s processes, nor `sidecar-conformance` those of
+ * `sidecar-conformance-2`.
+ */
+export const dirMarker = (layout: LocalClusterLayout): string => `${layout.dir}/`;
+
+/** The rules of this cluster, whatever other clusters run beside it (host.ts, ruleIsOurs). */
+export function iptablesScope(layout: LocalClusterLayout, clusterName: string): IptablesScope {
+  return {
+    bridge: layout.cni.bridge,
+    podSubnet: layout.podSubnet,
+    networkName: layout.cni.networkName,
+    marker: `sidecar-conformance:${clusterName}`,
+  };
+}
+
 /** What of this cluster is still on the host: processes, mounts, network devices, cgroups. */
 export async function leftovers(layout: LocalClusterLayout): Promise<string[]> {
   const found: string[] = [];
-  for (const pid of await pidsMentioning(layout.dir)) {
+  for (const pid of await pidsMentioning(dirMarker(layout))) {
     const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))
       .replace(/\0/g, ' ')
       .trim();
@@ -81,7 +121,16 @@ export async function leftovers(layout: LocalClusterLayout): Promise<string[]> {
   return found;
 }
 
-/** Kills and deletes every container in containerd's k8s.io namespace, while containerd still runs. */
+/** SIGKILL to every process in our cgroup subtree: pod processes, whatever started them. */
+async function killPodProcesses(layout: LocalClusterLayout, progress: (line: string) => void): Promise<void> {
+  const pids = await pidsInCgroupRoot(layout.cgroupRoot);
+  if (pids.length) {
+    progress(`killing ${pids.length} pod process(es) under cgroup ${layout.cgroupRoot}`);
+    await killAll(pids);
+  }
+}
+
+/** Deletes every task and container in containerd's k8s.io namespace, while containerd still runs. */
 async function removePodContainers(
   layout: LocalClusterLayout,
   progress: (line: string) => void,
@@ -95,10 +144,10 @@ async function removePodContainers(
       reject: false,
       timeout: 20_000,
     });
+  // One ctr call per step for all ids (one per id took seconds with many pods).
   const tasks = (await run(['tasks', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
-  for (const id of tasks) await run(['tasks', 'kill', '-s', 'SIGKILL', id]);
-  for (const id of tasks) await run(['tasks', 'delete', '-f', id]);
+  if (tasks.length) await run(['tasks', 'delete', '-f', ...tasks]);
   const containers = (await run(['containers', 'ls', '-q'])).stdout.split('\n').filter(Boolean);
-  for (const id of containers) await run(['containers', 'delete', id]);
+  if (containers.length) await run(['containers', 'delete', ...containers]);
   if (containers.length) progress(`removed ${containers.length} pod container(s)`);
 }

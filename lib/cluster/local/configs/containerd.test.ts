@@ -35,6 +35,20 @@ describe('containerdConfig', () => {
     expect(text).not.toMatch(/mirrors|endpoint|systemd_cgroup = true|SystemdCgroup = true/);
   });
 
+  it.each([
+    [1, 'plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options'],
+    [2, 'plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options'],
+  ] as const)('containerd %i: runc keeps its state under ours when given a root', (major, table) => {
+    expect(tomlTable(containerdConfig({ ...base, major, runcRoot: '/c/state/runc' }), table)).toEqual([
+      'BinaryName = "/usr/sbin/runc"',
+      'SystemdCgroup = false',
+      'Root = "/c/state/runc"',
+    ]);
+    expect(tomlTable(containerdConfig({ ...base, major }), table)).not.toContainEqual(
+      expect.stringMatching(/^Root/),
+    );
+  });
+
   it.each([1, 2] as const)('containerd %i: every line is a header, a comment or a key = value', (major) => {
     const lines = containerdConfig({ ...base, major }).split('\n');
     const headers = lines.filter((line) => line.trim().startsWith('['));

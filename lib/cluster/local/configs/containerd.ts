@@ -10,6 +10,8 @@ export interface ContainerdConfigOptions {
   cniBinDir: string;
   cniConfDir: string;
   runcPath: string;
+  /** runc's state directory (its --root): under our state dir, not the host-wide /run/containerd/runc. */
+  runcRoot?: string;
 }
 
 /**
@@ -81,7 +83,7 @@ function header(opts: ContainerdConfigOptions, version: 2 | 3): string[] {
 }
 
 /** The `containerd` sub-table: runc with cgroupfs (no systemd here) at the given path. */
-function runcRuntime(table: string, runcPath: string, extra: string[] = []): string[] {
+function runcRuntime(table: string, runcPath: string, runcRoot?: string, extra: string[] = []): string[] {
   return [
     `  [${table}.containerd]`,
     ...extra,
@@ -91,6 +93,7 @@ function runcRuntime(table: string, runcPath: string, extra: string[] = []): str
     `      [${table}.containerd.runtimes.runc.options]`,
     `        BinaryName = ${str(runcPath)}`,
     '        SystemdCgroup = false',
+    ...(runcRoot ? [`        Root = ${str(runcRoot)}`] : []),
   ];
 }
 
@@ -114,7 +117,7 @@ function containerd2Config(opts: ContainerdConfigOptions): string {
     `[${runtime}]`,
     '  restrict_oom_score_adj = true',
     '  netns_mounts_under_state_dir = true',
-    ...runcRuntime(runtime, opts.runcPath),
+    ...runcRuntime(runtime, opts.runcPath, opts.runcRoot),
     `  [${runtime}.cni]`,
     `    bin_dirs = ${list([opts.cniBinDir])}`,
     `    conf_dir = ${str(opts.cniConfDir)}`,
@@ -139,7 +142,7 @@ function containerd1Config(opts: ContainerdConfigOptions): string {
     '  netns_mounts_under_state_dir = true',
     '  stream_server_address = "127.0.0.1"',
     '  stream_server_port = "0"',
-    ...runcRuntime(cri, opts.runcPath, ['    snapshotter = "overlayfs"']),
+    ...runcRuntime(cri, opts.runcPath, opts.runcRoot, ['    snapshotter = "overlayfs"']),
     `  [${cri}.cni]`,
     `    bin_dir = ${str(opts.cniBinDir)}`,
     `    conf_dir = ${str(opts.cniConfDir)}`,
