@@ -101,7 +101,7 @@ async function matrixCommand(
   await writeFile(join(outcome.dir, 'progress.log'), `${progress.lines.join('\n')}\n`);
   for (const v of outcome.input.versions) {
     const counts = v.report
-      ? `${v.report.summary.scenarios.passed} passed, ${v.report.summary.scenarios.failed} failed, ${v.report.summary.scenarios.undecided} undecided`
+      ? summaryCounts(v.report.summary.scenarios)
       : `${v.failure?.step} failed: ${v.failure?.message}`;
     process.stdout.write(
       `v${v.version.padEnd(15)} ${(v.report?.verdict ?? 'not run').padEnd(9)} ${counts}\n`,
@@ -115,4 +115,18 @@ async function matrixCommand(
     return ExitCode.scenarioFailed;
   }
   return verdicts.includes('undecided') ? ExitCode.undecided : ExitCode.ok;
+}
+
+/** `2 passed, 1 errored`: the counts a version's run came to, the zero ones left out. */
+function summaryCounts(counts: {
+  passed: number;
+  failed: number;
+  undecided: number;
+  errored: number;
+}): string {
+  const parts = [`${counts.passed} passed`];
+  if (counts.failed) parts.push(`${counts.failed} failed`);
+  if (counts.errored) parts.push(`${counts.errored} errored (see the report)`);
+  if (counts.undecided) parts.push(`${counts.undecided} undecided`);
+  return parts.join(', ');
 }
