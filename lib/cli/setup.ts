@@ -31,6 +31,7 @@ export async function setupCommand(args: string[], signal: AbortSignal): Promise
         ? `built ${built.map(([b, s]) => `${b} ${s.toFixed(0)} s`).join(', ')}`
         : 'binaries: all cached',
     );
+    for (const line of binaries.substitutions ?? []) progress(`built with a substitute module: ${line}`);
   }
   return ExitCode.ok;
 }

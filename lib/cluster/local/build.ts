@@ -5,7 +5,16 @@ import { execa } from 'execa';
 import { missingDependencyError, clusterStartError } from '../../errors.js';
 import { poll } from '../../wait.js';
 import { isAlive } from './processes.js';
-import { goSatisfies, kubernetesStagingVersion, wrapperGoMod } from './gomod.js';
+import { goSatisfies, kubernetesStagingVersion, wrapperGoMod, wrapperSiblings } from './gomod.js';
+import {
+  blamedSubstitution,
+  chooseServedVersion,
+  describeSubstitution,
+  isRefusal,
+  parseDownloadJson,
+  type ProbeOutcome,
+  type Substitution,
+} from './substitute.js';
 import { pathExists } from '../../fs.js';
 
 /**
@@ -166,6 +175,101 @@ export interface BuildResult {
   binDir: string;
   /** Seconds each binary took, for binaries built in this call. */
   built: Record<string, number>;
+  /** Sibling modules built at another version than upstream's, because the proxy refused theirs. */
+  substitutions: Substitution[];
+}
+
+/** `<binDir>/build.json`: what was built, from what, and what stood in for what the proxy refused. */
+export interface BuildManifest {
+  component: string;
+  module: string;
+  version: string;
+  go: string;
+  /** Each binary's build time in seconds, for those built by the run that wrote the manifest. */
+  built: Record<string, number>;
+  substitutions: (Omit<Substitution, 'tried'> & { note: string })[];
+  log: string;
+  writtenAt: string;
+}
+
+export const BUILD_MANIFEST = 'build.json';
+
+/** The manifest beside a component's binaries, if a build wrote one. */
+export async function readBuildManifest(binDir: string): Promise<BuildManifest | undefined> {
+  try {
+    return JSON.parse(await readFile(join(binDir, BUILD_MANIFEST), 'utf8')) as BuildManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the proxy serves each module version's source. One `go mod download -json` for them all
+ * (it uses GOPROXY and the rest of `go env`); a version whose .zip is refused counts as not served even
+ * when its .info and .mod are (k8s.io/endpointslice@v0.32.13). Other failures (no network) throw.
+ */
+export async function probeServed(
+  modules: { module: string; version: string }[],
+): Promise<Map<string, ProbeOutcome>> {
+  const outcomes = new Map<string, ProbeOutcome>();
+  if (modules.length === 0) return outcomes;
+  const { stdout, stderr } = await execa(
+    'go',
+    ['mod', 'download', '-json', ...modules.map((m) => `${m.module}@${m.version}`)],
+    { env: { GOFLAGS: '-mod=mod' }, timeout: 20 * 60_000, reject: false, cwd: '/' },
+  );
+  const records = parseDownloadJson(stdout);
+  for (const { module, version } of modules) {
+    const record = records.find((r) => r.Path === module && r.Version === version);
+    if (record && !record.Error && record.Dir) outcomes.set(`${module}@${version}`, 'served');
+    else if (record?.Error && isRefusal(record.Error)) outcomes.set(`${module}@${version}`, 'refused');
+    else
+      throw clusterStartError(
+        `Could not ask the Go module proxy (${(await execa('go', ['env', 'GOPROXY'])).stdout.trim()}) whether it serves ${module}@${version}: ${record?.Error ?? (stderr.trim() || 'no answer')}.`,
+      );
+  }
+  return outcomes;
+}
+
+/** The proxy's (partial) list of a module's versions; empty when it cannot say. */
+async function listedVersions(module: string): Promise<string[]> {
+  const { stdout, exitCode } = await execa('go', ['list', '-m', '-versions', module], {
+    cwd: '/',
+    env: { GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
+    timeout: 120_000,
+    reject: false,
+  });
+  return exitCode === 0 ? stdout.split(/\s+/).slice(1) : [];
+}
+
+/**
+ * The version of each wrapper sibling to build: upstream's twin when the proxy serves it, otherwise
+ * the nearest served one (see substitute.ts). Returns the substitutions made (and the siblings for
+ * which nothing was found, `used` undefined: left at the twin, so `go mod tidy` fails on them only if
+ * the build needs them).
+ */
+export async function resolveSiblings(
+  siblings: string[],
+  twinVersion: (path: string) => string,
+  progress: (line: string) => void,
+): Promise<Substitution[]> {
+  const wanted = siblings.map((module) => ({ module, version: twinVersion(module) }));
+  const exact = await probeServed(wanted);
+  const substitutions: Substitution[] = [];
+  for (const { module, version } of wanted) {
+    if (exact.get(`${module}@${version}`) === 'served') continue;
+    progress(
+      `${module}@${version} is not served by the Go module proxy; looking for the nearest version that is`,
+    );
+    const probe = async (m: string, v: string) =>
+      v === version
+        ? 'refused'
+        : ((await probeServed([{ module: m, version: v }])).get(`${m}@${v}`) ?? 'refused');
+    const choice = await chooseServedVersion(module, version, probe, await listedVersions(module));
+    progress(describeSubstitution(choice));
+    substitutions.push(choice);
+  }
+  return substitutions;
 }
 
 export interface BuildOptions {
@@ -179,10 +283,24 @@ export function componentBinDir(spec: ComponentSpec, cacheRoot: string): string 
   return join(cacheRoot, 'bin', `${spec.name}-${spec.version}`);
 }
 
+async function cachedResult(binDir: string): Promise<BuildResult> {
+  const manifest = await readBuildManifest(binDir);
+  return {
+    binDir,
+    built: {},
+    substitutions: (manifest?.substitutions ?? []).map(({ module, wanted, used }) => ({
+      module,
+      wanted,
+      used,
+      tried: [],
+    })),
+  };
+}
+
 /** Ensures every binary of a component exists in `<cache>/bin/<name>-<version>/`, building what is missing. */
 export async function ensureComponent(spec: ComponentSpec, options: BuildOptions): Promise<BuildResult> {
   const binDir = componentBinDir(spec, options.cacheRoot);
-  if ((await missingTargets(spec, binDir)).length === 0) return { binDir, built: {} };
+  if ((await missingTargets(spec, binDir)).length === 0) return cachedResult(binDir);
 
   await requireGo();
   const workDir = join(options.cacheRoot, 'build', `${spec.name}-${spec.version}`);
@@ -200,14 +318,32 @@ async function buildMissing(
   const progress = options.onProgress ?? (() => {});
   // Checked again under the lock: another process may have built them while we waited.
   const missing = await missingTargets(spec, binDir);
-  if (missing.length === 0) return { binDir, built: {} };
+  if (missing.length === 0) return cachedResult(binDir);
   const logPath = join(workDir, 'build.log');
   const log = createWriteStream(logPath, { flags: 'a' });
   const fail = (what: string, cause?: unknown) =>
     clusterStartError(`Building ${spec.name} ${spec.version} failed at ${what}; see ${logPath}.`, cause);
+  const substitutionsPath = join(workDir, 'substitutions.json');
+  let substitutions: Substitution[] = [];
+  // A failure that names a substituted module says so in one sentence.
+  const failNaming = (what: string, output: string) => {
+    const blamed = blamedSubstitution(output, substitutions);
+    if (!blamed) return fail(what);
+    if (!blamed.used)
+      return clusterStartError(
+        `Building ${spec.name} ${spec.version} failed at ${what}: the Go module proxy serves neither ${blamed.module} ${blamed.wanted} nor any version near it; see ${logPath}.`,
+      );
+    return clusterStartError(
+      `Building ${spec.name} ${spec.version} failed at ${what}: ${blamed.module} ${blamed.used}, used in place of ${blamed.wanted} (not served by the Go module proxy), does not work with it; see ${logPath}.`,
+    );
+  };
 
   try {
-    if (!(await pathExists(join(workDir, 'go.sum')))) {
+    if (await pathExists(join(workDir, 'go.sum'))) {
+      substitutions = JSON.parse(
+        await readFile(substitutionsPath, 'utf8').catch(() => '[]'),
+      ) as Substitution[];
+    } else {
       progress(`${spec.name} ${spec.version}: generating the wrapper module in ${workDir}`);
       const upstream = await goProxyFile(spec.module, spec.version, 'mod');
       const goVersion = /^go\s+(\S+)/m.exec(upstream)?.[1];
@@ -217,11 +353,15 @@ async function buildMissing(
           `${spec.module} ${spec.version} needs Go ${goVersion} but this machine has ${toolchain}; pick an older version.`,
         );
       }
+      progress(`${spec.name} ${spec.version}: asking the Go module proxy for the sibling modules`);
+      substitutions = await resolveSiblings(wrapperSiblings(upstream), spec.twinVersion, progress);
+      await writeFile(substitutionsPath, `${JSON.stringify(substitutions, null, 2)}\n`);
+      const used = new Map(substitutions.filter((s) => s.used).map((s) => [s.module, s.used as string]));
       const goMod = wrapperGoMod({
         module: spec.module,
         version: spec.version,
         upstreamGoMod: upstream,
-        twinVersion: spec.twinVersion,
+        twinVersion: (path) => used.get(path) ?? spec.twinVersion(path),
         mainPackages: spec.targets.map((t) => t.pkg),
       });
       await writeFile(join(workDir, 'go.mod'), goMod);
@@ -234,7 +374,7 @@ async function buildMissing(
       });
       tidy.all?.pipe(log, { end: false });
       const result = await tidy;
-      if (result.exitCode !== 0) throw fail('go mod tidy');
+      if (result.exitCode !== 0) throw failNaming('go mod tidy', String(result.all ?? ''));
     }
 
     const built: Record<string, number> = {};
@@ -266,7 +406,7 @@ async function buildMissing(
         child.all?.pipe(log, { end: false });
         const result = await child;
         if (result.isCanceled) throw fail(`${target.binary} (interrupted)`);
-        if (result.exitCode !== 0) throw fail(`go build ${target.pkg}`);
+        if (result.exitCode !== 0) throw failNaming(`go build ${target.pkg}`, String(result.all ?? ''));
       } finally {
         clearInterval(ticker);
       }
@@ -277,10 +417,39 @@ async function buildMissing(
         `${spec.name} ${spec.version}: built ${target.binary} in ${built[target.binary]?.toFixed(0)} s`,
       );
     }
-    return { binDir, built };
+    await writeBuildManifest(spec, binDir, built, substitutions, logPath);
+    return { binDir, built, substitutions: substitutions.filter((s) => s.used) };
   } finally {
     log.end();
   }
+}
+
+async function writeBuildManifest(
+  spec: ComponentSpec,
+  binDir: string,
+  built: Record<string, number>,
+  substitutions: Substitution[],
+  logPath: string,
+): Promise<void> {
+  const previous = await readBuildManifest(binDir);
+  const manifest: BuildManifest = {
+    component: spec.name,
+    module: spec.module,
+    version: spec.version,
+    go: (await execa('go', ['env', 'GOVERSION'])).stdout.trim(),
+    built: { ...previous?.built, ...built },
+    substitutions: substitutions
+      .filter((s) => s.used && s.used !== s.wanted)
+      .map(({ module, wanted, used }) => ({
+        module,
+        wanted,
+        used,
+        note: describeSubstitution({ module, wanted, used }),
+      })),
+    log: logPath,
+    writtenAt: new Date().toISOString(),
+  };
+  await writeFile(join(binDir, BUILD_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /**
