@@ -5,13 +5,20 @@ import { execa } from 'execa';
 import { missingDependencyError, clusterStartError } from '../../errors.js';
 import { poll } from '../../wait.js';
 import { isAlive } from './processes.js';
-import { goSatisfies, kubernetesStagingVersion, wrapperGoMod, wrapperSiblings } from './gomod.js';
+import {
+  goSatisfies,
+  kubernetesStagingVersion,
+  toolchainName,
+  wrapperGoMod,
+  wrapperSiblings,
+} from './gomod.js';
 import {
   blamedSubstitution,
   chooseServedVersion,
   describeSubstitution,
   isRefusal,
   parseDownloadJson,
+  type DownloadRecord,
   type ProbeOutcome,
   type Substitution,
 } from './substitute.js';
@@ -137,15 +144,35 @@ export function criToolsSpec(version: string): ComponentSpec {
   };
 }
 
+/**
+ * `go mod download -json` (through GOPROXY with the user's settings; files land in Go's module cache).
+ * A module whose go directive is newer than this machine's Go ("requires go >= 1.27.0 (running go
+ * 1.26.8; GOTOOLCHAIN=local)") is downloaded again by that Go, fetched through the proxy (toolchainFor).
+ */
+export async function goModDownload(
+  targets: string[],
+  timeoutMs: number,
+): Promise<{ records: DownloadRecord[]; stderr: string }> {
+  const run = async (env: Record<string, string>) => {
+    const { stdout, stderr } = await execa('go', ['mod', 'download', '-json', ...targets], {
+      env: { GOFLAGS: '-mod=mod', ...env },
+      timeout: timeoutMs,
+      reject: false,
+      cwd: '/',
+    });
+    return { records: parseDownloadJson(stdout), stderr };
+  };
+  const first = await run({});
+  const needed = first.records
+    .map((r) => /requires go >= (\S+) \(running go/.exec(r.Error ?? '')?.[1])
+    .filter((v): v is string => Boolean(v))
+    .sort((a, b) => (goSatisfies(a, b) ? -1 : 1))[0];
+  if (!needed) return first;
+  return run({ GOTOOLCHAIN: toolchainName(needed) });
+}
+
 export async function goProxyFile(module: string, version: string, suffix: 'mod' | 'info'): Promise<string> {
-  // `go mod download -json` fetches through GOPROXY with the user's settings and caches the files.
-  const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
-    env: { GOFLAGS: '-mod=mod' },
-    timeout: 10 * 60_000,
-    reject: false,
-    cwd: '/',
-  });
-  const info = JSON.parse(stdout || '{}') as { GoMod?: string; Info?: string; Error?: string };
+  const info = (await goModDownload([`${module}@${version}`], 10 * 60_000)).records[0] ?? {};
   if (info.Error || !info.GoMod || !info.Info) {
     throw clusterStartError(
       `The Go module proxy does not serve ${module}@${version} (${info.Error ?? 'no go.mod'}); pick a version it lists: go list -m -versions ${module}.`,
@@ -156,13 +183,7 @@ export async function goProxyFile(module: string, version: string, suffix: 'mod'
 
 /** One file of a module version's source, from Go's module cache (downloaded through GOPROXY if missing). */
 export async function moduleSourceFile(module: string, version: string, path: string): Promise<string> {
-  const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
-    env: { GOFLAGS: '-mod=mod' },
-    timeout: 20 * 60_000,
-    reject: false,
-    cwd: '/',
-  });
-  const info = JSON.parse(stdout || '{}') as { Dir?: string; Error?: string };
+  const info = (await goModDownload([`${module}@${version}`], 20 * 60_000)).records[0] ?? {};
   if (info.Error || !info.Dir) {
     throw clusterStartError(
       `The Go module proxy does not serve ${module}@${version} (${info.Error ?? 'no source directory'}).`,
@@ -213,12 +234,10 @@ export async function probeServed(
 ): Promise<Map<string, ProbeOutcome>> {
   const outcomes = new Map<string, ProbeOutcome>();
   if (modules.length === 0) return outcomes;
-  const { stdout, stderr } = await execa(
-    'go',
-    ['mod', 'download', '-json', ...modules.map((m) => `${m.module}@${m.version}`)],
-    { env: { GOFLAGS: '-mod=mod' }, timeout: 20 * 60_000, reject: false, cwd: '/' },
+  const { records, stderr } = await goModDownload(
+    modules.map((m) => `${m.module}@${m.version}`),
+    20 * 60_000,
   );
-  const records = parseDownloadJson(stdout);
   for (const { module, version } of modules) {
     const record = records.find((r) => r.Path === module && r.Version === version);
     if (record && !record.Error && record.Dir) outcomes.set(`${module}@${version}`, 'served');
@@ -325,6 +344,8 @@ async function buildMissing(
     clusterStartError(`Building ${spec.name} ${spec.version} failed at ${what}; see ${logPath}.`, cause);
   const substitutionsPath = join(workDir, 'substitutions.json');
   let substitutions: Substitution[] = [];
+  /** GOTOOLCHAIN for every go command of this build, when the local Go is older than the module's. */
+  let toolchainEnv: Record<string, string> = {};
   // A failure that names a substituted module says so in one sentence.
   const failNaming = (what: string, output: string) => {
     const blamed = blamedSubstitution(output, substitutions);
@@ -340,6 +361,8 @@ async function buildMissing(
 
   try {
     if (await pathExists(join(workDir, 'go.sum'))) {
+      const goVersion = /^go\s+(\S+)/m.exec(await readFile(join(workDir, 'go.mod'), 'utf8'))?.[1];
+      toolchainEnv = await toolchainFor(goVersion, `${spec.module} ${spec.version}`, progress);
       substitutions = JSON.parse(
         await readFile(substitutionsPath, 'utf8').catch(() => '[]'),
       ) as Substitution[];
@@ -347,12 +370,7 @@ async function buildMissing(
       progress(`${spec.name} ${spec.version}: generating the wrapper module in ${workDir}`);
       const upstream = await goProxyFile(spec.module, spec.version, 'mod');
       const goVersion = /^go\s+(\S+)/m.exec(upstream)?.[1];
-      const toolchain = (await execa('go', ['env', 'GOVERSION'])).stdout.trim();
-      if (goVersion && !goSatisfies(toolchain, goVersion)) {
-        throw missingDependencyError(
-          `${spec.module} ${spec.version} needs Go ${goVersion} but this machine has ${toolchain}; pick an older version.`,
-        );
-      }
+      toolchainEnv = await toolchainFor(goVersion, `${spec.module} ${spec.version}`, progress);
       progress(`${spec.name} ${spec.version}: asking the Go module proxy for the sibling modules`);
       substitutions = await resolveSiblings(wrapperSiblings(upstream), spec.twinVersion, progress);
       await writeFile(substitutionsPath, `${JSON.stringify(substitutions, null, 2)}\n`);
@@ -368,6 +386,7 @@ async function buildMissing(
       progress(`${spec.name} ${spec.version}: resolving modules (go mod tidy)`);
       const tidy = execa('go', ['mod', 'tidy'], {
         cwd: workDir,
+        env: toolchainEnv,
         all: true,
         reject: false,
         cancelSignal: options.signal,
@@ -397,7 +416,7 @@ async function buildMissing(
           cwd: workDir,
           all: true,
           reject: false,
-          env: { CGO_ENABLED: target.cgo ? '1' : '0', GOFLAGS: '-mod=mod -buildvcs=false' },
+          env: { ...toolchainEnv, CGO_ENABLED: target.cgo ? '1' : '0', GOFLAGS: '-mod=mod -buildvcs=false' },
           cancelSignal: options.signal,
         });
         child.all?.on('data', (chunk: Buffer) => {
@@ -417,7 +436,7 @@ async function buildMissing(
         `${spec.name} ${spec.version}: built ${target.binary} in ${built[target.binary]?.toFixed(0)} s`,
       );
     }
-    await writeBuildManifest(spec, binDir, built, substitutions, logPath);
+    await writeBuildManifest(spec, binDir, built, substitutions, logPath, toolchainEnv);
     return { binDir, built, substitutions: substitutions.filter((s) => s.used) };
   } finally {
     log.end();
@@ -430,13 +449,14 @@ async function writeBuildManifest(
   built: Record<string, number>,
   substitutions: Substitution[],
   logPath: string,
+  toolchainEnv: Record<string, string>,
 ): Promise<void> {
   const previous = await readBuildManifest(binDir);
   const manifest: BuildManifest = {
     component: spec.name,
     module: spec.module,
     version: spec.version,
-    go: (await execa('go', ['env', 'GOVERSION'])).stdout.trim(),
+    go: (await execa('go', ['env', 'GOVERSION'], { env: toolchainEnv, cwd: '/' })).stdout.trim(),
     built: { ...previous?.built, ...built },
     substitutions: substitutions
       .filter((s) => s.used && s.used !== s.wanted)
@@ -492,6 +512,42 @@ async function missingTargets(spec: ComponentSpec, binDir: string): Promise<Buil
   for (const target of spec.targets)
     if (!(await pathExists(join(binDir, target.binary)))) missing.push(target);
   return missing;
+}
+
+/**
+ * The environment that gives a module the Go its go directive asks for: nothing when this machine's
+ * Go satisfies it, else GOTOOLCHAIN=go1.27.0 (say), which Go fetches through the Go module proxy as
+ * the module golang.org/toolchain and checks against the checksum database, like any module.
+ */
+export async function toolchainFor(
+  goVersion: string | undefined,
+  what: string,
+  progress: (line: string) => void,
+): Promise<Record<string, string>> {
+  const local = (await execa('go', ['env', 'GOVERSION'], { cwd: '/' })).stdout.trim();
+  if (!goVersion || goSatisfies(local, goVersion)) return {};
+  const name = toolchainName(goVersion);
+  progress(
+    `${what} needs Go ${goVersion}, this machine has ${local}: using ${name} from the Go module proxy`,
+  );
+  const check = await execa('go', ['version'], {
+    env: { GOTOOLCHAIN: name },
+    cwd: '/',
+    all: true,
+    reject: false,
+    timeout: 20 * 60_000,
+  });
+  if (check.exitCode !== 0) {
+    const why =
+      String(check.all ?? '')
+        .trim()
+        .split('\n')
+        .at(-1) ?? '';
+    throw missingDependencyError(
+      `${what} needs Go ${goVersion} but this machine has ${local}, and the Go module proxy did not provide ${name} (${why}); pick an older version.`,
+    );
+  }
+  return { GOTOOLCHAIN: name };
 }
 
 async function requireGo(): Promise<void> {

@@ -127,3 +127,12 @@ export function goSatisfies(toolchain: string, required: string): boolean {
   }
   return true;
 }
+
+/**
+ * The Go toolchain a go directive names, as GOTOOLCHAIN spells it: `1.27.0` → `go1.27.0`; `1.27` →
+ * `go1.27.0` (no toolchain is named go1.27 since Go 1.21); `1.27rc1` → `go1.27rc1`.
+ */
+export function toolchainName(goDirective: string): string {
+  const bare = goDirective.replace(/^go/, '');
+  return /^\d+\.\d+$/.test(bare) && Number(bare.split('.')[1]) >= 21 ? `go${bare}.0` : `go${bare}`;
+}
