@@ -8,6 +8,7 @@ import { isAlive } from './processes.js';
 import {
   goSatisfies,
   kubernetesStagingVersion,
+  parseGoMod,
   toolchainName,
   wrapperGoMod,
   wrapperSiblings,
@@ -17,6 +18,7 @@ import {
   chooseServedVersion,
   describeSubstitution,
   isRefusal,
+  markInBuild,
   parseDownloadJson,
   type DownloadRecord,
   type ProbeOutcome,
@@ -208,7 +210,10 @@ export interface BuildManifest {
   go: string;
   /** Each binary's build time in seconds, for those built by the run that wrote the manifest. */
   built: Record<string, number>;
-  substitutions: (Omit<Substitution, 'tried'> & { note: string })[];
+  /** Stand-ins the built binaries contain. */
+  substitutions: (Omit<Substitution, 'tried' | 'inBuild'> & { note: string })[];
+  /** Stand-ins replaced in the wrapper but imported by none of the built packages, so changing nothing. */
+  notInBuild: string[];
   log: string;
   writtenAt: string;
 }
@@ -355,7 +360,7 @@ async function buildMissing(
         `Building ${spec.name} ${spec.version} failed at ${what}: the Go module proxy serves neither ${blamed.module} ${blamed.wanted} nor any version near it; see ${logPath}.`,
       );
     return clusterStartError(
-      `Building ${spec.name} ${spec.version} failed at ${what}: ${blamed.module} ${blamed.used}, used in place of ${blamed.wanted} (not served by the Go module proxy), does not work with it; see ${logPath}.`,
+      `Building ${spec.name} ${spec.version} failed at ${what}: ${blamed.module} ${blamed.used}, used in place of ${blamed.wanted} (not served by the Go module proxy), does not build with ${spec.module} ${spec.version}; see ${logPath}.`,
     );
   };
 
@@ -366,6 +371,7 @@ async function buildMissing(
       substitutions = JSON.parse(
         await readFile(substitutionsPath, 'utf8').catch(() => '[]'),
       ) as Substitution[];
+      substitutions = markInBuild(substitutions, await wrapperRequires(workDir));
     } else {
       progress(`${spec.name} ${spec.version}: generating the wrapper module in ${workDir}`);
       const upstream = await goProxyFile(spec.module, spec.version, 'mod');
@@ -394,6 +400,8 @@ async function buildMissing(
       tidy.all?.pipe(log, { end: false });
       const result = await tidy;
       if (result.exitCode !== 0) throw failNaming('go mod tidy', String(result.all ?? ''));
+      substitutions = markInBuild(substitutions, await wrapperRequires(workDir));
+      await writeFile(substitutionsPath, `${JSON.stringify(substitutions, null, 2)}\n`);
     }
 
     const built: Record<string, number> = {};
@@ -437,13 +445,18 @@ async function buildMissing(
       );
     }
     await writeBuildManifest(spec, binDir, built, substitutions, logPath, toolchainEnv);
-    return { binDir, built, substitutions: substitutions.filter((s) => s.used) };
+    return { binDir, built, substitutions: substitutions.filter((s) => s.used && s.inBuild !== false) };
   } finally {
     log.end();
   }
 }
 
-async function writeBuildManifest(
+/** The modules the tidied wrapper go.mod requires: those the build uses. */
+async function wrapperRequires(workDir: string): Promise<Set<string>> {
+  return new Set(parseGoMod(await readFile(join(workDir, 'go.mod'), 'utf8')).requires.keys());
+}
+
+export async function writeBuildManifest(
   spec: ComponentSpec,
   binDir: string,
   built: Record<string, number>,
@@ -459,13 +472,16 @@ async function writeBuildManifest(
     go: (await execa('go', ['env', 'GOVERSION'], { env: toolchainEnv, cwd: '/' })).stdout.trim(),
     built: { ...previous?.built, ...built },
     substitutions: substitutions
-      .filter((s) => s.used && s.used !== s.wanted)
+      .filter((s) => s.used && s.used !== s.wanted && s.inBuild !== false)
       .map(({ module, wanted, used }) => ({
         module,
         wanted,
         used,
         note: describeSubstitution({ module, wanted, used }),
       })),
+    notInBuild: substitutions
+      .filter((s) => s.inBuild === false)
+      .map((s) => `${describeSubstitution(s)} (not in the build)`),
     log: logPath,
     writtenAt: new Date().toISOString(),
   };

@@ -6,6 +6,7 @@ import {
   describeSubstitution,
   fallbackCandidates,
   isRefusal,
+  markInBuild,
   parseDownloadJson,
   type ServedProbe,
 } from './substitute.js';
@@ -196,5 +197,19 @@ describe('describeSubstitution', () => {
     expect(
       describeSubstitution({ module: 'k8s.io/endpointslice', wanted: 'v0.32.13', used: 'v0.32.12' }),
     ).toBe('k8s.io/endpointslice v0.32.12 in place of v0.32.13, not served');
+  });
+});
+
+describe('markInBuild', () => {
+  it('tells the stand-ins the build uses from those no built package imports', () => {
+    const subs = [
+      { module: 'k8s.io/endpointslice', wanted: 'v0.32.13', used: 'v0.32.12', tried: [] },
+      { module: 'k8s.io/sample-apiserver', wanted: 'v0.32.13', used: 'v0.32.5', tried: [] },
+    ];
+    const marked = markInBuild(subs, new Set(['k8s.io/api', 'k8s.io/endpointslice']));
+    expect(marked.map((s) => [s.module, s.inBuild])).toEqual([
+      ['k8s.io/endpointslice', true],
+      ['k8s.io/sample-apiserver', false],
+    ]);
   });
 });

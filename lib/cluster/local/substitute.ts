@@ -23,6 +23,19 @@ export interface Substitution {
   used?: string;
   /** Every version asked about, in order, with the answer. */
   tried: { version: string; outcome: ProbeOutcome }[];
+  /**
+   * Whether the build uses the module at all (the tidied wrapper go.mod requires it): a sibling no
+   * built package imports (k8s.io/sample-apiserver) is replaced all the same, but changes nothing.
+   */
+  inBuild?: boolean;
+}
+
+/** Marks each substitution by whether the tidied wrapper go.mod requires its module. */
+export function markInBuild(
+  substitutions: readonly Substitution[],
+  required: ReadonlySet<string>,
+): Substitution[] {
+  return substitutions.map((s) => ({ ...s, inBuild: required.has(s.module) }));
 }
 
 interface Parsed {
