@@ -19,6 +19,7 @@ import {
   describeSubstitution,
   isRefusal,
   markInBuild,
+  refusedInOutput,
   parseDownloadJson,
   type DownloadRecord,
   type ProbeOutcome,
@@ -351,17 +352,26 @@ async function buildMissing(
   let substitutions: Substitution[] = [];
   /** GOTOOLCHAIN for every go command of this build, when the local Go is older than the module's. */
   let toolchainEnv: Record<string, string> = {};
-  // A failure that names a substituted module says so in one sentence.
+  // A failure caused by a stand-in, or by module versions the proxy refuses, says so in one sentence.
   const failNaming = (what: string, output: string) => {
-    const blamed = blamedSubstitution(output, substitutions);
-    if (!blamed) return fail(what);
-    if (!blamed.used)
-      return clusterStartError(
-        `Building ${spec.name} ${spec.version} failed at ${what}: the Go module proxy serves neither ${blamed.module} ${blamed.wanted} nor any version near it; see ${logPath}.`,
-      );
-    return clusterStartError(
-      `Building ${spec.name} ${spec.version} failed at ${what}: ${blamed.module} ${blamed.used}, used in place of ${blamed.wanted} (not served by the Go module proxy), does not build with ${spec.module} ${spec.version}; see ${logPath}.`,
+    const blamed = blamedSubstitution(
+      output,
+      substitutions.filter((s) => s.used),
     );
+    if (blamed)
+      return clusterStartError(
+        `Building ${spec.name} ${spec.version} failed at ${what}: ${blamed.module} ${blamed.used}, used in place of ${blamed.wanted} (not served by the Go module proxy), does not build with ${spec.module} ${spec.version}; see ${logPath}.`,
+      );
+    const refused = refusedInOutput(output).map(({ module, version }) =>
+      substitutions.some((s) => s.module === module && !s.used)
+        ? `${module}@${version} (nor any version near it)`
+        : `${module}@${version}`,
+    );
+    if (refused.length > 0)
+      return clusterStartError(
+        `Building ${spec.name} ${spec.version} failed at ${what}: the Go module proxy does not serve ${refused.join(', ')}, which the build needs; see ${logPath}.`,
+      );
+    return fail(what);
   };
 
   try {

@@ -7,6 +7,7 @@ import {
   fallbackCandidates,
   isRefusal,
   markInBuild,
+  refusedInOutput,
   parseDownloadJson,
   type ServedProbe,
 } from './substitute.js';
@@ -88,6 +89,15 @@ describe('chooseServedVersion', () => {
     const choice = await chooseServedVersion('m', 'v0.38.0-beta.0', probe);
     expect(choice.used).toBe('v0.38.0-alpha.3');
   });
+
+  it('for a pre-release, never reaches for a next minor that cannot exist yet (1.38.0-beta.0)', async () => {
+    // k8s.io/apiextensions-api: new in 1.38, served at no version at all.
+    const { probe, asked } = fakeProxy({});
+    const choice = await chooseServedVersion('k8s.io/apiextensions-api', 'v0.38.0-beta.0', probe);
+    expect(choice.used).toBeUndefined();
+    expect(asked.some((a) => a.includes('v0.39.'))).toBe(false);
+    expect(asked).toHaveLength(1 + 4);
+  });
 });
 
 describe('fallbackCandidates', () => {
@@ -106,7 +116,7 @@ describe('fallbackCandidates', () => {
 
   it('orders pre-releases rc > beta > alpha, below the release', () => {
     const [same] = fallbackCandidates('v0.38.0-rc.1');
-    expect(same?.slice(0, 3)).toEqual(['v0.38.0-rc.0', 'v0.38.0-beta.9', 'v0.38.0-beta.8']);
+    expect(same?.slice(0, 3)).toEqual(['v0.38.0-rc.0', 'v0.38.0-beta.3', 'v0.38.0-beta.2']);
     expect(same).not.toContain('v0.38.0');
     expect(same).not.toContain('v0.38.0-rc.1');
   });
@@ -211,5 +221,23 @@ describe('markInBuild', () => {
       ['k8s.io/endpointslice', true],
       ['k8s.io/sample-apiserver', false],
     ]);
+  });
+});
+
+describe('refusedInOutput', () => {
+  it('lists each module version go mod tidy says the proxy refused, once', () => {
+    const output = `go: k8s.io/kubernetes/cmd/kube-apiserver imports
+\tk8s.io/kubernetes/cmd/kube-apiserver/app imports
+\tk8s.io/apiextensions-api/pkg/apis/apiextensions/v1: k8s.io/apiextensions-api@v0.38.0-beta.0: reading https://proxy.golang.org/k8s.io/apiextensions-api/@v/v0.38.0-beta.0.zip: 403 Forbidden
+\tserver response: This module version is not available.
+go: k8s.io/kubernetes/cmd/kube-apiserver imports
+\tsigs.k8s.io/structured-merge-diff/v7/value: sigs.k8s.io/structured-merge-diff/v7@v7.0.1: reading https://proxy.golang.org/sigs.k8s.io/structured-merge-diff/v7/@v/v7.0.1.zip: 403 Forbidden
+\tk8s.io/apiextensions-api/pkg/client: k8s.io/apiextensions-api@v0.38.0-beta.0: reading https://proxy.golang.org/k8s.io/apiextensions-api/@v/v0.38.0-beta.0.zip: 403 Forbidden
+`;
+    expect(refusedInOutput(output)).toEqual([
+      { module: 'k8s.io/apiextensions-api', version: 'v0.38.0-beta.0' },
+      { module: 'sigs.k8s.io/structured-merge-diff/v7', version: 'v7.0.1' },
+    ]);
+    expect(refusedInOutput('k8s.io/api\nok')).toEqual([]);
   });
 });

@@ -88,22 +88,25 @@ export function fallbackCandidates(wanted: string, listed: readonly string[] = [
     for (let patch = w.patch - 1; patch >= 0; patch--) sameMinor.add(format({ ...w, patch }));
   } else {
     const kind = PRE_ORDER.indexOf(w.pre[0]);
+    // alpha.0…alpha.3 is as far as Kubernetes goes; the proxy's list adds any beyond.
     for (let k = kind; k >= 0; k--) {
-      const top = k === kind ? w.pre[1] - 1 : 9;
+      const top = k === kind ? w.pre[1] - 1 : 3;
       for (let n = top; n >= 0; n--) sameMinor.add(format({ ...w, pre: [PRE_ORDER[k] as string, n] }));
     }
     for (let patch = w.patch - 1; patch >= 0; patch--) sameMinor.add(format({ ...w, patch, pre: undefined }));
   }
+  // Before x.y.0 is released there is no x.(y+1) to fall back on.
   const nextMinor = new Set<string>();
-  for (let patch = 0; patch < NEXT_MINOR_PATCHES; patch++)
-    nextMinor.add(format({ major: w.major, minor: w.minor + 1, patch }));
+  if (!w.pre)
+    for (let patch = 0; patch < NEXT_MINOR_PATCHES; patch++)
+      nextMinor.add(format({ major: w.major, minor: w.minor + 1, patch }));
   for (const version of listed) {
     const p = parseModuleVersion(version);
     if (!p || p.major !== w.major) continue;
     if (p.minor === w.minor && compareModuleVersions(version, wanted) < 0) {
       // A pre-release of a lower patch is no better than that patch's release; keep releases only there.
       if (!p.pre || (w.pre && p.patch === w.patch)) sameMinor.add(version);
-    } else if (p.minor === w.minor + 1 && !p.pre) nextMinor.add(version);
+    } else if (p.minor === w.minor + 1 && !p.pre && !w.pre) nextMinor.add(version);
   }
   return [
     [...sameMinor].sort((a, b) => compareModuleVersions(b, a)),
@@ -205,4 +208,17 @@ export function blamedSubstitution(
     if (errorLines.some((line) => pattern.test(line))) return s;
   }
   return undefined;
+}
+
+/**
+ * The module versions a failed `go mod tidy` says the proxy refused ("k8s.io/apiextensions-api@v0.38.0-beta.0:
+ * reading https://…/@v/v0.38.0-beta.0.zip: 403 Forbidden"), each once, in order of appearance.
+ */
+export function refusedInOutput(output: string): { module: string; version: string }[] {
+  const seen = new Map<string, { module: string; version: string }>();
+  for (const m of output.matchAll(/(\S+?)@(v[^\s:]+): reading \S+: (?:403|404|410)\b/g)) {
+    const key = `${m[1]}@${m[2]}`;
+    if (!seen.has(key)) seen.set(key, { module: m[1] as string, version: m[2] as string });
+  }
+  return [...seen.values()];
 }
