@@ -369,7 +369,7 @@ async function buildMissing(
     );
     if (refused.length > 0)
       return clusterStartError(
-        `Building ${spec.name} ${spec.version} failed at ${what}: the Go module proxy does not serve ${refused.join(', ')}, which the build needs; see ${logPath}.`,
+        `Building ${spec.name} ${spec.version} failed at ${what}: the Go module proxy does not serve ${refused.join(', ')}, which ${what} asks for; see ${logPath}.`,
       );
     return fail(what);
   };
