@@ -4,6 +4,7 @@ import { ensureBinaries } from '../cluster/local/binaries.js';
 import { latestKubernetesVersion } from '../cluster/local/build.js';
 import { ExitCode } from '../errors.js';
 import { parseFlags } from './flags.js';
+import { parseKubernetesVersion } from '../cluster/providers.js';
 import { progressPrinter } from './progress.js';
 
 export async function setupCommand(args: string[], signal: AbortSignal): Promise<number> {
@@ -17,7 +18,7 @@ export async function setupCommand(args: string[], signal: AbortSignal): Promise
         kubernetes:
           values.version === 'latest'
             ? await latestKubernetesVersion(progress)
-            : (values.version ?? defaults.kubernetesVersion),
+            : parseKubernetesVersion(values.version ?? defaults.kubernetesVersion),
         etcd: defaults.etcdVersion,
         containerd: defaults.containerdVersion,
       },
@@ -31,6 +32,7 @@ export async function setupCommand(args: string[], signal: AbortSignal): Promise
         ? `built ${built.map(([b, s]) => `${b} ${s.toFixed(0)} s`).join(', ')}`
         : 'binaries: all cached',
     );
+    for (const line of binaries.substitutions ?? []) progress(`built with a substitute module: ${line}`);
   }
   return ExitCode.ok;
 }

@@ -3,6 +3,7 @@ import { defaults } from '../../config.js';
 import { missingDependencyError } from '../../errors.js';
 import {
   agnhostSpec,
+  type BuildResult,
   componentBinDir,
   containerdSpec,
   criToolsSpec,
@@ -12,6 +13,7 @@ import {
   moduleSourceFile,
   releaseDate,
 } from './build.js';
+import { describeSubstitution } from './substitute.js';
 import { pathExists } from '../../fs.js';
 
 /** Every binary one local cluster runs, by absolute path. */
@@ -35,6 +37,12 @@ export interface LocalBinaries {
   agnhost: string;
   /** Seconds per binary built in this call (empty when everything was cached). */
   built: Record<string, number>;
+  /**
+   * Sibling modules built at another version than upstream's because the Go module proxy refused
+   * theirs, e.g. "kubernetes: k8s.io/endpointslice v0.32.12 in place of v0.32.13, not served"
+   * (also in each component's build.json beside its binaries).
+   */
+  substitutions?: string[];
 }
 
 export interface BinaryVersions {
@@ -75,8 +83,8 @@ export async function ensureBinaries(
 
   // Debian's containerd 1.6 serves kubelets up to 1.35; newer ones get containerd 2.x built here.
   const useDebian = minorOf(v) <= 35 && (await pathExists('/usr/bin/containerd'));
-  let containerd: { binDir: string; built: Record<string, number> };
-  if (useDebian) containerd = { binDir: '/usr/bin', built: {} };
+  let containerd: BuildResult;
+  if (useDebian) containerd = { binDir: '/usr/bin', built: {}, substitutions: [] };
   else containerd = await ensureComponent(containerdSpec(versions.containerd), options);
   const criTools = await ensureComponent(
     criToolsSpec(versions.criTools ?? defaults.criToolsVersion),
@@ -100,6 +108,15 @@ export async function ensureBinaries(
     crictl: join(criTools.binDir, 'crictl'),
     agnhost: join(agnhost.binDir, 'agnhost'),
     built: { ...kube.built, ...etcd.built, ...containerd.built, ...criTools.built, ...agnhost.built },
+    substitutions: (
+      [
+        ['kubernetes', kube],
+        ['etcd', etcd],
+        ['containerd', containerd],
+        ['cri-tools', criTools],
+        ['agnhost', agnhost],
+      ] as const
+    ).flatMap(([name, result]) => result.substitutions.map((s) => `${name}: ${describeSubstitution(s)}`)),
   };
 }
 

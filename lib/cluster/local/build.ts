@@ -5,7 +5,26 @@ import { execa } from 'execa';
 import { missingDependencyError, clusterStartError } from '../../errors.js';
 import { poll } from '../../wait.js';
 import { isAlive } from './processes.js';
-import { goSatisfies, kubernetesStagingVersion, wrapperGoMod } from './gomod.js';
+import {
+  goSatisfies,
+  kubernetesStagingVersion,
+  parseGoMod,
+  toolchainName,
+  wrapperGoMod,
+  wrapperSiblings,
+} from './gomod.js';
+import {
+  blamedSubstitution,
+  chooseServedVersion,
+  describeSubstitution,
+  isRefusal,
+  markInBuild,
+  refusedInOutput,
+  parseDownloadJson,
+  type DownloadRecord,
+  type ProbeOutcome,
+  type Substitution,
+} from './substitute.js';
 import { pathExists } from '../../fs.js';
 
 /**
@@ -128,15 +147,35 @@ export function criToolsSpec(version: string): ComponentSpec {
   };
 }
 
+/**
+ * `go mod download -json` (through GOPROXY with the user's settings; files land in Go's module cache).
+ * A module whose go directive is newer than this machine's Go ("requires go >= 1.27.0 (running go
+ * 1.26.8; GOTOOLCHAIN=local)") is downloaded again by that Go, fetched through the proxy (toolchainFor).
+ */
+export async function goModDownload(
+  targets: string[],
+  timeoutMs: number,
+): Promise<{ records: DownloadRecord[]; stderr: string }> {
+  const run = async (env: Record<string, string>) => {
+    const { stdout, stderr } = await execa('go', ['mod', 'download', '-json', ...targets], {
+      env: { GOFLAGS: '-mod=mod', ...env },
+      timeout: timeoutMs,
+      reject: false,
+      cwd: '/',
+    });
+    return { records: parseDownloadJson(stdout), stderr };
+  };
+  const first = await run({});
+  const needed = first.records
+    .map((r) => /requires go >= (\S+) \(running go/.exec(r.Error ?? '')?.[1])
+    .filter((v): v is string => Boolean(v))
+    .sort((a, b) => (goSatisfies(a, b) ? -1 : 1))[0];
+  if (!needed) return first;
+  return run({ GOTOOLCHAIN: toolchainName(needed) });
+}
+
 export async function goProxyFile(module: string, version: string, suffix: 'mod' | 'info'): Promise<string> {
-  // `go mod download -json` fetches through GOPROXY with the user's settings and caches the files.
-  const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
-    env: { GOFLAGS: '-mod=mod' },
-    timeout: 10 * 60_000,
-    reject: false,
-    cwd: '/',
-  });
-  const info = JSON.parse(stdout || '{}') as { GoMod?: string; Info?: string; Error?: string };
+  const info = (await goModDownload([`${module}@${version}`], 10 * 60_000)).records[0] ?? {};
   if (info.Error || !info.GoMod || !info.Info) {
     throw clusterStartError(
       `The Go module proxy does not serve ${module}@${version} (${info.Error ?? 'no go.mod'}); pick a version it lists: go list -m -versions ${module}.`,
@@ -147,13 +186,7 @@ export async function goProxyFile(module: string, version: string, suffix: 'mod'
 
 /** One file of a module version's source, from Go's module cache (downloaded through GOPROXY if missing). */
 export async function moduleSourceFile(module: string, version: string, path: string): Promise<string> {
-  const { stdout } = await execa('go', ['mod', 'download', '-json', `${module}@${version}`], {
-    env: { GOFLAGS: '-mod=mod' },
-    timeout: 20 * 60_000,
-    reject: false,
-    cwd: '/',
-  });
-  const info = JSON.parse(stdout || '{}') as { Dir?: string; Error?: string };
+  const info = (await goModDownload([`${module}@${version}`], 20 * 60_000)).records[0] ?? {};
   if (info.Error || !info.Dir) {
     throw clusterStartError(
       `The Go module proxy does not serve ${module}@${version} (${info.Error ?? 'no source directory'}).`,
@@ -166,6 +199,102 @@ export interface BuildResult {
   binDir: string;
   /** Seconds each binary took, for binaries built in this call. */
   built: Record<string, number>;
+  /** Sibling modules built at another version than upstream's, because the proxy refused theirs. */
+  substitutions: Substitution[];
+}
+
+/** `<binDir>/build.json`: what was built, from what, and what stood in for what the proxy refused. */
+export interface BuildManifest {
+  component: string;
+  module: string;
+  version: string;
+  go: string;
+  /** Each binary's build time in seconds, for those built by the run that wrote the manifest. */
+  built: Record<string, number>;
+  /** Stand-ins the built binaries contain. */
+  substitutions: (Omit<Substitution, 'tried' | 'inBuild'> & { note: string })[];
+  /** Stand-ins replaced in the wrapper but imported by none of the built packages, so changing nothing. */
+  notInBuild: string[];
+  log: string;
+  writtenAt: string;
+}
+
+export const BUILD_MANIFEST = 'build.json';
+
+/** The manifest beside a component's binaries, if a build wrote one. */
+export async function readBuildManifest(binDir: string): Promise<BuildManifest | undefined> {
+  try {
+    return JSON.parse(await readFile(join(binDir, BUILD_MANIFEST), 'utf8')) as BuildManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the proxy serves each module version's source. One `go mod download -json` for them all
+ * (it uses GOPROXY and the rest of `go env`); a version whose .zip is refused counts as not served even
+ * when its .info and .mod are (k8s.io/endpointslice@v0.32.13). Other failures (no network) throw.
+ */
+export async function probeServed(
+  modules: { module: string; version: string }[],
+): Promise<Map<string, ProbeOutcome>> {
+  const outcomes = new Map<string, ProbeOutcome>();
+  if (modules.length === 0) return outcomes;
+  const { records, stderr } = await goModDownload(
+    modules.map((m) => `${m.module}@${m.version}`),
+    20 * 60_000,
+  );
+  for (const { module, version } of modules) {
+    const record = records.find((r) => r.Path === module && r.Version === version);
+    if (record && !record.Error && record.Dir) outcomes.set(`${module}@${version}`, 'served');
+    else if (record?.Error && isRefusal(record.Error)) outcomes.set(`${module}@${version}`, 'refused');
+    else
+      throw clusterStartError(
+        `Could not ask the Go module proxy (${(await execa('go', ['env', 'GOPROXY'])).stdout.trim()}) whether it serves ${module}@${version}: ${record?.Error ?? (stderr.trim() || 'no answer')}.`,
+      );
+  }
+  return outcomes;
+}
+
+/** The proxy's (partial) list of a module's versions; empty when it cannot say. */
+async function listedVersions(module: string): Promise<string[]> {
+  const { stdout, exitCode } = await execa('go', ['list', '-m', '-versions', module], {
+    cwd: '/',
+    env: { GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
+    timeout: 120_000,
+    reject: false,
+  });
+  return exitCode === 0 ? stdout.split(/\s+/).slice(1) : [];
+}
+
+/**
+ * The version of each wrapper sibling to build: upstream's twin when the proxy serves it, otherwise
+ * the nearest served one (see substitute.ts). Returns the substitutions made (and the siblings for
+ * which nothing was found, `used` undefined: left at the twin, so `go mod tidy` fails on them only if
+ * the build needs them).
+ */
+export async function resolveSiblings(
+  siblings: string[],
+  twinVersion: (path: string) => string,
+  progress: (line: string) => void,
+): Promise<Substitution[]> {
+  const wanted = siblings.map((module) => ({ module, version: twinVersion(module) }));
+  const exact = await probeServed(wanted);
+  const substitutions: Substitution[] = [];
+  for (const { module, version } of wanted) {
+    if (exact.get(`${module}@${version}`) === 'served') continue;
+    progress(
+      `${module}@${version} is not served by the Go module proxy; looking for the nearest version that is`,
+    );
+    const probe = async (m: string, v: string) =>
+      v === version
+        ? 'refused'
+        : ((await probeServed([{ module: m, version: v }])).get(`${m}@${v}`) ?? 'refused');
+    const choice = await chooseServedVersion(module, version, probe, await listedVersions(module));
+    progress(describeSubstitution(choice));
+    substitutions.push(choice);
+  }
+  return substitutions;
 }
 
 export interface BuildOptions {
@@ -179,10 +308,24 @@ export function componentBinDir(spec: ComponentSpec, cacheRoot: string): string 
   return join(cacheRoot, 'bin', `${spec.name}-${spec.version}`);
 }
 
+async function cachedResult(binDir: string): Promise<BuildResult> {
+  const manifest = await readBuildManifest(binDir);
+  return {
+    binDir,
+    built: {},
+    substitutions: (manifest?.substitutions ?? []).map(({ module, wanted, used }) => ({
+      module,
+      wanted,
+      used,
+      tried: [],
+    })),
+  };
+}
+
 /** Ensures every binary of a component exists in `<cache>/bin/<name>-<version>/`, building what is missing. */
 export async function ensureComponent(spec: ComponentSpec, options: BuildOptions): Promise<BuildResult> {
   const binDir = componentBinDir(spec, options.cacheRoot);
-  if ((await missingTargets(spec, binDir)).length === 0) return { binDir, built: {} };
+  if ((await missingTargets(spec, binDir)).length === 0) return cachedResult(binDir);
 
   await requireGo();
   const workDir = join(options.cacheRoot, 'build', `${spec.name}-${spec.version}`);
@@ -200,41 +343,75 @@ async function buildMissing(
   const progress = options.onProgress ?? (() => {});
   // Checked again under the lock: another process may have built them while we waited.
   const missing = await missingTargets(spec, binDir);
-  if (missing.length === 0) return { binDir, built: {} };
+  if (missing.length === 0) return cachedResult(binDir);
   const logPath = join(workDir, 'build.log');
   const log = createWriteStream(logPath, { flags: 'a' });
   const fail = (what: string, cause?: unknown) =>
     clusterStartError(`Building ${spec.name} ${spec.version} failed at ${what}; see ${logPath}.`, cause);
+  const substitutionsPath = join(workDir, 'substitutions.json');
+  let substitutions: Substitution[] = [];
+  /** GOTOOLCHAIN for every go command of this build, when the local Go is older than the module's. */
+  let toolchainEnv: Record<string, string> = {};
+  // A failure caused by a stand-in, or by module versions the proxy refuses, says so in one sentence.
+  const failNaming = (what: string, output: string) => {
+    const blamed = blamedSubstitution(
+      output,
+      substitutions.filter((s) => s.used),
+    );
+    if (blamed)
+      return clusterStartError(
+        `Building ${spec.name} ${spec.version} failed at ${what}: ${blamed.module} ${blamed.used}, used in place of ${blamed.wanted} (not served by the Go module proxy), does not build with ${spec.module} ${spec.version}; see ${logPath}.`,
+      );
+    const refused = refusedInOutput(output).map(({ module, version }) =>
+      substitutions.some((s) => s.module === module && !s.used)
+        ? `${module}@${version} (nor any version near it)`
+        : `${module}@${version}`,
+    );
+    if (refused.length > 0)
+      return clusterStartError(
+        `Building ${spec.name} ${spec.version} failed at ${what}: the Go module proxy does not serve ${refused.join(', ')}, which ${what} asks for; see ${logPath}.`,
+      );
+    return fail(what);
+  };
 
   try {
-    if (!(await pathExists(join(workDir, 'go.sum')))) {
+    if (await pathExists(join(workDir, 'go.sum'))) {
+      const goVersion = /^go\s+(\S+)/m.exec(await readFile(join(workDir, 'go.mod'), 'utf8'))?.[1];
+      toolchainEnv = await toolchainFor(goVersion, `${spec.module} ${spec.version}`, progress);
+      substitutions = JSON.parse(
+        await readFile(substitutionsPath, 'utf8').catch(() => '[]'),
+      ) as Substitution[];
+      substitutions = markInBuild(substitutions, await wrapperRequires(workDir));
+    } else {
       progress(`${spec.name} ${spec.version}: generating the wrapper module in ${workDir}`);
       const upstream = await goProxyFile(spec.module, spec.version, 'mod');
       const goVersion = /^go\s+(\S+)/m.exec(upstream)?.[1];
-      const toolchain = (await execa('go', ['env', 'GOVERSION'])).stdout.trim();
-      if (goVersion && !goSatisfies(toolchain, goVersion)) {
-        throw missingDependencyError(
-          `${spec.module} ${spec.version} needs Go ${goVersion} but this machine has ${toolchain}; pick an older version.`,
-        );
-      }
+      toolchainEnv = await toolchainFor(goVersion, `${spec.module} ${spec.version}`, progress);
+      progress(`${spec.name} ${spec.version}: asking the Go module proxy for the sibling modules`);
+      substitutions = await resolveSiblings(wrapperSiblings(upstream), spec.twinVersion, progress);
+      await writeFile(substitutionsPath, `${JSON.stringify(substitutions, null, 2)}\n`);
+      const used = new Map(substitutions.filter((s) => s.used).map((s) => [s.module, s.used as string]));
       const goMod = wrapperGoMod({
         module: spec.module,
         version: spec.version,
         upstreamGoMod: upstream,
-        twinVersion: spec.twinVersion,
+        twinVersion: (path) => used.get(path) ?? spec.twinVersion(path),
         mainPackages: spec.targets.map((t) => t.pkg),
       });
       await writeFile(join(workDir, 'go.mod'), goMod);
       progress(`${spec.name} ${spec.version}: resolving modules (go mod tidy)`);
       const tidy = execa('go', ['mod', 'tidy'], {
         cwd: workDir,
+        env: toolchainEnv,
         all: true,
         reject: false,
         cancelSignal: options.signal,
       });
       tidy.all?.pipe(log, { end: false });
       const result = await tidy;
-      if (result.exitCode !== 0) throw fail('go mod tidy');
+      if (result.exitCode !== 0) throw failNaming('go mod tidy', String(result.all ?? ''));
+      substitutions = markInBuild(substitutions, await wrapperRequires(workDir));
+      await writeFile(substitutionsPath, `${JSON.stringify(substitutions, null, 2)}\n`);
     }
 
     const built: Record<string, number> = {};
@@ -257,7 +434,7 @@ async function buildMissing(
           cwd: workDir,
           all: true,
           reject: false,
-          env: { CGO_ENABLED: target.cgo ? '1' : '0', GOFLAGS: '-mod=mod -buildvcs=false' },
+          env: { ...toolchainEnv, CGO_ENABLED: target.cgo ? '1' : '0', GOFLAGS: '-mod=mod -buildvcs=false' },
           cancelSignal: options.signal,
         });
         child.all?.on('data', (chunk: Buffer) => {
@@ -266,7 +443,7 @@ async function buildMissing(
         child.all?.pipe(log, { end: false });
         const result = await child;
         if (result.isCanceled) throw fail(`${target.binary} (interrupted)`);
-        if (result.exitCode !== 0) throw fail(`go build ${target.pkg}`);
+        if (result.exitCode !== 0) throw failNaming(`go build ${target.pkg}`, String(result.all ?? ''));
       } finally {
         clearInterval(ticker);
       }
@@ -277,10 +454,48 @@ async function buildMissing(
         `${spec.name} ${spec.version}: built ${target.binary} in ${built[target.binary]?.toFixed(0)} s`,
       );
     }
-    return { binDir, built };
+    await writeBuildManifest(spec, binDir, built, substitutions, logPath, toolchainEnv);
+    return { binDir, built, substitutions: substitutions.filter((s) => s.used && s.inBuild !== false) };
   } finally {
     log.end();
   }
+}
+
+/** The modules the tidied wrapper go.mod requires: those the build uses. */
+async function wrapperRequires(workDir: string): Promise<Set<string>> {
+  return new Set(parseGoMod(await readFile(join(workDir, 'go.mod'), 'utf8')).requires.keys());
+}
+
+export async function writeBuildManifest(
+  spec: ComponentSpec,
+  binDir: string,
+  built: Record<string, number>,
+  substitutions: Substitution[],
+  logPath: string,
+  toolchainEnv: Record<string, string>,
+): Promise<void> {
+  const previous = await readBuildManifest(binDir);
+  const manifest: BuildManifest = {
+    component: spec.name,
+    module: spec.module,
+    version: spec.version,
+    go: (await execa('go', ['env', 'GOVERSION'], { env: toolchainEnv, cwd: '/' })).stdout.trim(),
+    built: { ...previous?.built, ...built },
+    substitutions: substitutions
+      .filter((s) => s.used && s.used !== s.wanted && s.inBuild !== false)
+      .map(({ module, wanted, used }) => ({
+        module,
+        wanted,
+        used,
+        note: describeSubstitution({ module, wanted, used }),
+      })),
+    notInBuild: substitutions
+      .filter((s) => s.inBuild === false)
+      .map((s) => `${describeSubstitution(s)} (not in the build)`),
+    log: logPath,
+    writtenAt: new Date().toISOString(),
+  };
+  await writeFile(join(binDir, BUILD_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /**
@@ -323,6 +538,42 @@ async function missingTargets(spec: ComponentSpec, binDir: string): Promise<Buil
   for (const target of spec.targets)
     if (!(await pathExists(join(binDir, target.binary)))) missing.push(target);
   return missing;
+}
+
+/**
+ * The environment that gives a module the Go its go directive asks for: nothing when this machine's
+ * Go satisfies it, else GOTOOLCHAIN=go1.27.0 (say), which Go fetches through the Go module proxy as
+ * the module golang.org/toolchain and checks against the checksum database, like any module.
+ */
+export async function toolchainFor(
+  goVersion: string | undefined,
+  what: string,
+  progress: (line: string) => void,
+): Promise<Record<string, string>> {
+  const local = (await execa('go', ['env', 'GOVERSION'], { cwd: '/' })).stdout.trim();
+  if (!goVersion || goSatisfies(local, goVersion)) return {};
+  const name = toolchainName(goVersion);
+  progress(
+    `${what} needs Go ${goVersion}, this machine has ${local}: using ${name} from the Go module proxy`,
+  );
+  const check = await execa('go', ['version'], {
+    env: { GOTOOLCHAIN: name },
+    cwd: '/',
+    all: true,
+    reject: false,
+    timeout: 20 * 60_000,
+  });
+  if (check.exitCode !== 0) {
+    const why =
+      String(check.all ?? '')
+        .trim()
+        .split('\n')
+        .at(-1) ?? '';
+    throw missingDependencyError(
+      `${what} needs Go ${goVersion} but this machine has ${local}, and the Go module proxy did not provide ${name} (${why}); pick an older version.`,
+    );
+  }
+  return { GOTOOLCHAIN: name };
 }
 
 async function requireGo(): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goSatisfies, kubernetesStagingVersion, parseGoMod, wrapperGoMod } from './gomod.js';
+import { goSatisfies, kubernetesStagingVersion, parseGoMod, toolchainName, wrapperGoMod } from './gomod.js';
 
 // Shaped like k8s.io/kubernetes' go.mod: staging siblings at v0.0.0 replaced by ./staging paths.
 const kubernetesLike = `module k8s.io/kubernetes
@@ -108,5 +108,12 @@ describe('versions', () => {
     expect(goSatisfies('go1.26.8', '1.26.8')).toBe(true);
     expect(goSatisfies('go1.26.8', '1.27')).toBe(false);
     expect(goSatisfies('go1.26.8', '1.26.9')).toBe(false);
+  });
+
+  it('names the toolchain a newer go directive asks for, as GOTOOLCHAIN spells it', () => {
+    expect(toolchainName('1.27.0')).toBe('go1.27.0');
+    expect(toolchainName('1.27')).toBe('go1.27.0');
+    expect(toolchainName('1.27rc1')).toBe('go1.27rc1');
+    expect(toolchainName('go1.27.3')).toBe('go1.27.3');
   });
 });
