@@ -57,9 +57,13 @@ const session = await openSession(
   quiet,
 );
 let peakRssMb = 0;
+let peakHeapMb = 0;
 const sampler = setInterval(() => {
-  peakRssMb = Math.max(peakRssMb, process.memoryUsage.rss() / 2 ** 20);
+  const memory = process.memoryUsage();
+  peakRssMb = Math.max(peakRssMb, memory.rss / 2 ** 20);
+  peakHeapMb = Math.max(peakHeapMb, memory.heapUsed / 2 ** 20);
 }, 200);
+const baselineRssMb = process.memoryUsage.rss() / 2 ** 20;
 const before = await componentCpu();
 const harnessBefore = process.cpuUsage();
 const t0 = performance.now();
@@ -84,6 +88,9 @@ try {
   console.log(`  wall / longest       ${(wallS / (longest.durationMs / 1000)).toFixed(2)}   (goal ≤ 1.2)`);
   console.log(
     `  harness peak RSS     ${peakRssMb.toFixed(0)} MB (sampled every 200 ms; maxRSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB)   (goal ≤ 300 MB)`,
+  );
+  console.log(
+    `  harness heap         peak ${peakHeapMb.toFixed(0)} MB used; RSS before the scenarios ${baselineRssMb.toFixed(0)} MB`,
   );
   console.log(`  harness CPU          ${((harness.user + harness.system) / 1e6).toFixed(1)} s`);
   for (const [component, seconds] of after) {
