@@ -74,14 +74,21 @@ describe('pauseDaemon', () => {
     const { pidPath, start } = daemon('kube-apiserver');
     const pid = start();
     const controller = new AbortController();
+    // Aborted once pauseDaemon itself has seen the stop (its progress line), not when /proc shows
+    // 'T': between the two, an abort ends the wait for the stop, a different error (seen on Node 24).
+    let paused = false;
     const pausing = pauseDaemon({ component: 'kube-apiserver', pidPath }, 60_000, {
       signal: controller.signal,
+      onProgress: (line) => {
+        if (line.includes('paused (SIGSTOP')) paused = true;
+      },
     });
-    await poll(async () => ((await processState(pid)) === 'T' ? true : undefined), {
-      description: 'the child to stop',
+    await poll(async () => (paused ? true : undefined), {
+      description: 'pauseDaemon to see the child stopped',
       timeoutMs: 5_000,
       intervalMs: 10,
     });
+    expect(await processState(pid)).toBe('T');
     const abortedAt = Date.now();
     controller.abort();
     await expect(pausing).rejects.toThrow(
