@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -15,7 +15,7 @@ import { isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
 
 const NODE = realpathSync(process.execPath);
 const IDLE = 'setInterval(() => {}, 1000)';
-const DEAF = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)";
+const DEAF = "process.on('SIGTERM', () => {}); console.log('deaf to SIGTERM'); setInterval(() => {}, 1000)";
 
 let dir: string;
 const pidPaths: string[] = [];
@@ -161,7 +161,15 @@ describe('restartDaemon', () => {
   it('kills a process that ignores SIGTERM after the grace period', async () => {
     const { pidPath, start } = daemon('kube-apiserver', DEAF);
     const oldPid = start();
-    await sleep(300); // let it install its SIGTERM handler
+    // Until its handler is installed SIGTERM would kill it at once: wait for the line it logs after
+    // (a fixed 300 ms was too short for a node child to start on a loaded machine).
+    await poll(
+      async () =>
+        (await readFile(join(dir, 'kube-apiserver.log'), 'utf8').catch(() => '')).includes('deaf to SIGTERM')
+          ? true
+          : undefined,
+      { description: 'the child to install its SIGTERM handler', timeoutMs: 10_000, intervalMs: 20 },
+    );
     const happened = await restartDaemon({
       component: 'kube-apiserver',
       pidPath,
