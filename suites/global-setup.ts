@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
     );
   } catch (error) {
     const message = error instanceof UserError ? error.message : describeError(error);
-    throw new Error(`Live suites need a cluster and have none: ${message}`);
+    throw new Error(`Live suites need a cluster and have none: ${message}`, { cause: error });
   }
   project.provide('liveSession', {
     runId: session.runId,

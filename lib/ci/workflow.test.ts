@@ -26,7 +26,7 @@ it(
 
 it('pins every action by commit and every kind node image by digest, and never stops at the first failure', async () => {
   const { readFile } = await import('node:fs/promises');
-  const { default: yaml } = await import('js-yaml');
+  const yaml = await import('js-yaml');
   const text = await readFile(join(root, '.github', 'workflows', 'nightly.yml'), 'utf8');
   const uses = [...text.matchAll(/uses:\s*(\S+)/g)].map((m) => m[1] as string);
   expect(uses.length).toBeGreaterThan(0);
