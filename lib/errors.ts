@@ -58,6 +58,12 @@ export const clusterStartError = (message: string, cause?: unknown) =>
 
 /** The short text of any thrown value, for messages and logs. */
 export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  if (error instanceof Error) {
+    // undici's fetch (client-node 2.x) says only "fetch failed"; what failed is in its cause.
+    if (error.message === 'fetch failed' && error.cause instanceof Error) {
+      return `fetch failed: ${error.cause.message}`;
+    }
+    return error.message;
+  }
   return String(error);
 }

@@ -83,6 +83,6 @@ export async function retry<T>(
   } catch (error) {
     const original = error instanceof Retryable ? error.original : error;
     if (original instanceof Error) throw original;
-    throw new Error(typeof original === 'string' ? original : JSON.stringify(original));
+    throw new Error(typeof original === 'string' ? original : JSON.stringify(original), { cause: error });
   }
 }

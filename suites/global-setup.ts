@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   const progress = (line: string) => process.stderr.write(`[live setup] ${line}\n`);
   let session;
   let provider;
-  let featureGates: FeatureGates = {};
+  let featureGates: FeatureGates;
   try {
     const options = kubeconfig
       ? undefined
@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
     );
   } catch (error) {
     const message = error instanceof UserError ? error.message : describeError(error);
-    throw new Error(`Live suites need a cluster and have none: ${message}`);
+    throw new Error(`Live suites need a cluster and have none: ${message}`, { cause: error });
   }
   project.provide('liveSession', {
     runId: session.runId,

@@ -1,7 +1,7 @@
 import { lstat, open, readdir, readFile, readlink } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
+import * as yaml from 'js-yaml';
 import { describe, expect, inject, test } from 'vitest';
 import { clusterDir } from '../lib/config.js';
 import { layoutOf } from '../lib/cluster/local/clusters.js';

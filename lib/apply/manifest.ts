@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import yaml from 'js-yaml';
+import * as yaml from 'js-yaml';
 import { describeError, manifestError } from '../errors.js';
 import { podShape, type PodShape } from '../timeline/pod-shape.js';
 

@@ -351,7 +351,8 @@ export class PodObserver {
     let brokeAtNs: bigint | undefined;
     let lastReceivedNs: bigint | undefined;
     let fruitless = 0;
-    let fresh = false;
+    // Set before each stream opens, read after it ends: whether that stream brought a new line.
+    let fresh: boolean;
     const what = `log stream of ${container} (${containerId})`;
     const onLine = (line: LogLine) => {
       const key = `${line.ns} ${line.text}`;

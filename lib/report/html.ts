@@ -1,4 +1,4 @@
-import type { AssertionResult, Verdict } from '../assert/result.js';
+import type { AssertionResult } from '../assert/result.js';
 import type { RunResult, ScenarioResult, ScenarioVerdict } from '../run/result.js';
 import type { TimelineRecord } from '../timeline/record.js';
 import { displayTime } from '../timeline/time.js';

@@ -128,7 +128,7 @@ class FakeProvider implements FaultTarget {
     options?: FaultOptions,
   ): Promise<FaultHappened> {
     const atNs = nowNs();
-    let untilNs = atNs;
+    let untilNs: bigint;
     this.paused = true;
     try {
       await sleep(ms, options?.signal);

@@ -24,6 +24,7 @@ const FLOORS: Record<string, number> = {
   report: 6,
   testing: 7,
   cli: 8,
+  ci: 8,
   'index.ts': 8,
 };
 

@@ -351,7 +351,7 @@ async function buildMissing(
   const substitutionsPath = join(workDir, 'substitutions.json');
   let substitutions: Substitution[] = [];
   /** GOTOOLCHAIN for every go command of this build, when the local Go is older than the module's. */
-  let toolchainEnv: Record<string, string> = {};
+  let toolchainEnv: Record<string, string>;
   // A failure caused by a stand-in, or by module versions the proxy refuses, says so in one sentence.
   const failNaming = (what: string, output: string) => {
     const blamed = blamedSubstitution(

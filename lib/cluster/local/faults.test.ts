@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -15,7 +15,7 @@ import { isAlive, runningPid, startDaemon, stopDaemon } from './processes.js';
 
 const NODE = realpathSync(process.execPath);
 const IDLE = 'setInterval(() => {}, 1000)';
-const DEAF = "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)";
+const DEAF = "process.on('SIGTERM', () => {}); console.log('deaf to SIGTERM'); setInterval(() => {}, 1000)";
 
 let dir: string;
 const pidPaths: string[] = [];
@@ -74,14 +74,21 @@ describe('pauseDaemon', () => {
     const { pidPath, start } = daemon('kube-apiserver');
     const pid = start();
     const controller = new AbortController();
+    // Aborted once pauseDaemon itself has seen the stop (its progress line), not when /proc shows
+    // 'T': between the two, an abort ends the wait for the stop, a different error (seen on Node 24).
+    let paused = false;
     const pausing = pauseDaemon({ component: 'kube-apiserver', pidPath }, 60_000, {
       signal: controller.signal,
+      onProgress: (line) => {
+        if (line.includes('paused (SIGSTOP')) paused = true;
+      },
     });
-    await poll(async () => ((await processState(pid)) === 'T' ? true : undefined), {
-      description: 'the child to stop',
+    await poll(async () => (paused ? true : undefined), {
+      description: 'pauseDaemon to see the child stopped',
       timeoutMs: 5_000,
       intervalMs: 10,
     });
+    expect(await processState(pid)).toBe('T');
     const abortedAt = Date.now();
     controller.abort();
     await expect(pausing).rejects.toThrow(
@@ -154,7 +161,15 @@ describe('restartDaemon', () => {
   it('kills a process that ignores SIGTERM after the grace period', async () => {
     const { pidPath, start } = daemon('kube-apiserver', DEAF);
     const oldPid = start();
-    await sleep(300); // let it install its SIGTERM handler
+    // Until its handler is installed SIGTERM would kill it at once: wait for the line it logs after
+    // (a fixed 300 ms was too short for a node child to start on a loaded machine).
+    await poll(
+      async () =>
+        (await readFile(join(dir, 'kube-apiserver.log'), 'utf8').catch(() => '')).includes('deaf to SIGTERM')
+          ? true
+          : undefined,
+      { description: 'the child to install its SIGTERM handler', timeoutMs: 10_000, intervalMs: 20 },
+    );
     const happened = await restartDaemon({
       component: 'kube-apiserver',
       pidPath,

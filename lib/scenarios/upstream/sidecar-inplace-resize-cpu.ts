@@ -43,6 +43,7 @@ export const sidecarInplaceResizeCpu: Scenario = {
   title:
     'A Guaranteed Pod’s sidecar and app, resizePolicy NotRequired, get 20m → 25m CPU in place through the resize subresource: their status and their own cgroup show it, neither restarts',
   manifest: 'manifests/upstream/sidecar-inplace-resize-cpu.yaml',
+  requires: RESIZE_REQUIREMENTS,
   upstream: {
     row: 'R1',
     file: 'test/e2e/common/node/pod_resize.go',

@@ -44,6 +44,7 @@ export const sidecarInplaceResizeMemoryRestart: Scenario = {
   title:
     'A Guaranteed Pod’s sidecar and app, resizePolicy RestartContainer, get 35Mi → 40Mi memory in place through the resize subresource: each restarts once, its status and its new instance’s cgroup show it',
   manifest: 'manifests/upstream/sidecar-inplace-resize-memory-restart.yaml',
+  requires: RESIZE_REQUIREMENTS,
   upstream: {
     row: 'R1',
     file: 'test/e2e/common/node/pod_resize.go',

@@ -1,4 +1,4 @@
-import yaml from 'js-yaml';
+import * as yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { kubeletConfig } from './kubelet.js';
 import { layoutFor } from './layout.js';
