@@ -220,3 +220,22 @@ describe('substituteImage and imagesOf', () => {
     expect(imagesOf({})).toEqual([]);
   });
 });
+
+describe('agnhostFor', () => {
+  it("runs the agnhost of the cluster's version in place of the default version's the manifests name", async () => {
+    const { agnhostFor } = await import('./manifest.js');
+    const { AGNHOST_IMAGE, defaults, TEST_IMAGE } = await import('../config.js');
+    const pod = {
+      spec: {
+        initContainers: [{ name: 'web', image: AGNHOST_IMAGE(defaults.kubernetesVersion) }],
+        containers: [{ name: 'main', image: TEST_IMAGE }],
+      },
+    };
+    const on129 = agnhostFor(pod, 'v1.29.6');
+    expect(on129.spec?.initContainers?.[0]?.image).toBe('localhost/sidecar-conformance/agnhost:v1.29.6');
+    expect(on129.spec?.containers?.[0]?.image).toBe(TEST_IMAGE);
+    expect(agnhostFor(pod, `v${defaults.kubernetesVersion}`)).toBe(pod);
+    expect(agnhostFor(pod, undefined)).toBe(pod);
+    expect(pod.spec.initContainers[0]?.image).toBe(AGNHOST_IMAGE(defaults.kubernetesVersion));
+  });
+});

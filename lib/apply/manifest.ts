@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import * as yaml from 'js-yaml';
 import { describeError, manifestError } from '../errors.js';
+import { AGNHOST_IMAGE, defaults } from '../config.js';
 import { podShape, type PodShape } from '../timeline/pod-shape.js';
 
 export interface PodManifest {
@@ -73,6 +74,17 @@ export function substituteImage(pod: V1Pod, from: string, to: string): V1Pod {
   swap(copy.spec?.initContainers);
   swap(copy.spec?.containers);
   return copy;
+}
+
+/**
+ * The Pod with the agnhost of `kubernetesVersion`'s cluster in place of the default version's one
+ * the manifests name (each local cluster builds and tags agnhost at its own version); unchanged
+ * without a version or on the default one.
+ */
+export function agnhostFor(pod: V1Pod, kubernetesVersion: string | undefined): V1Pod {
+  const version = kubernetesVersion?.replace(/^v/, '');
+  if (!version || version === defaults.kubernetesVersion) return pod;
+  return substituteImage(pod, AGNHOST_IMAGE(defaults.kubernetesVersion), AGNHOST_IMAGE(version));
 }
 
 /** Every image the Pod names. */

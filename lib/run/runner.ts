@@ -8,7 +8,7 @@ import {
   deleteNamespace,
   deletePod,
 } from '../apply/apply.js';
-import { imagesOf, loadPodManifest, substituteImage } from '../apply/manifest.js';
+import { agnhostFor, imagesOf, loadPodManifest, substituteImage } from '../apply/manifest.js';
 import { describeError } from '../errors.js';
 import type { Kube } from '../kube/client.js';
 import { JOB_NAME_LABEL, LEGACY_JOB_NAME_LABEL, jobPodSelector } from '../apply/workload.js';
@@ -69,10 +69,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const basePod = workload?.pod ?? (manifest?.pod as V1Pod);
   const shape = workload?.shape ?? (manifest?.shape as PodShape);
   const podName = basePod.metadata?.name as string;
-  const pod =
+  const substituted =
     !workload && options.image.substituted
       ? substituteImage(basePod, options.image.reference, options.image.used)
       : basePod;
+  // The manifests name the agnhost the default version's cluster builds; every local cluster builds
+  // and tags its own at its version, so a scenario runs the one of the cluster it runs on.
+  const pod = workload ? substituted : agnhostFor(substituted, options.facts?.kubernetesVersion);
   const job = workload?.runs === 'job' ? workload.job : undefined;
   const progress = (line: string) => options.progress(`[${scenario.name}] ${line}`);
   const reason = options.facts && notApplicable(scenario.requires, options.facts);
