@@ -182,11 +182,19 @@ export class LocalProvider implements ClusterProvider {
       agnhost: await ensureAgnhostArchive(cacheDir(), binaries.agnhost, binaries.kubernetesVersion, progress),
     }))();
     images.catch(() => undefined); // awaited in startAll; never an unhandled rejection meanwhile
+    // A cluster another run brought up (this up only reuses it) is never taken down by this one.
+    const runningBefore = await this.runningComponents();
     try {
       await writeClusterFiles(this.layout, this.clusterName, binaries, this.featureGates);
       await writeFile(versionFile(this.layout.dir), `${binaries.kubernetesVersion}\n`);
       await this.startAll(binaries, images, progress, options.signal);
     } catch (error) {
+      if (runningBefore.length > 0) {
+        progress(
+          `cluster ${this.clusterName} did not answer; it was already running (${runningBefore.join(', ')}) before this up, so it is left as it was`,
+        );
+        throw error;
+      }
       progress(`cluster ${this.clusterName} did not come up; stopping what was started`);
       await this.downLocked(progress).catch((e: unknown) => progress(`clean-up failed: ${describeError(e)}`));
       throw error;
@@ -244,6 +252,13 @@ export class LocalProvider implements ClusterProvider {
         );
       }
     }
+  }
+
+  /** The components of this cluster that run now. */
+  private async runningComponents(): Promise<LocalComponent[]> {
+    const running: LocalComponent[] = [];
+    for (const name of LOCAL_COMPONENTS) if (await runningPid(this.layout.pidFiles[name])) running.push(name);
+    return running;
   }
 
   /**
