@@ -30,7 +30,7 @@ const failed = matrix.versions
       `- v${v.version}: ${v.failure?.step} failed — ${v.failure?.message}${v.failure?.log ? ` (log \`${v.failure.log}\`)` : ''}`,
   );
 const body = [
-  `From matrix \`${matrix.id}\` (${(matrix.durationMs / 60_000).toFixed(0)} min wall time, ${matrix.versions.length} versions, one cluster at a time):`,
+  `From matrix \`${matrix.id}\` (${matrix.versions.length} versions, ${(matrix.durationMs / 60_000).toFixed(0)} min of runs):`,
   '',
   '<!-- prettier-ignore-start -->',
   matrixMarkdown(matrix),
