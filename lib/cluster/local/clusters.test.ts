@@ -229,6 +229,20 @@ describe('the up/down lock', () => {
     )();
   });
 
+  it('waits for the holder to finish when told to wait, in order', async () => {
+    const path = join(dir, 'lock');
+    const order: string[] = [];
+    const first = withLock(path, 'up of m1', async () => {
+      order.push('first in');
+      await new Promise((r) => setTimeout(r, 80));
+      order.push('first out');
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    await withLock(path, 'up of m1', async () => void order.push('second'), 5000);
+    await first;
+    expect(order).toEqual(['first in', 'first out', 'second']);
+  });
+
   it('releases the lock when the work fails', async () => {
     const path = join(dir, 'lock');
     await expect(

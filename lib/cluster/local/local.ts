@@ -82,6 +82,9 @@ const HEALTH_POLL_MS = 100;
 /** A unix socket path must fit in sun_path: 108 bytes with its terminating NUL. */
 const MAX_SOCKET_PATH = 107;
 
+/** How long an up or down waits for another one of the same cluster (a cold build takes ~18 min). */
+export const LOCK_WAIT_MS = 30 * 60_000;
+
 /**
  * A real single-node cluster built from source: etcd, kube-apiserver, kube-controller-manager,
  * kube-scheduler, containerd and a kubelet, all under one directory per cluster name.
@@ -140,8 +143,13 @@ export class LocalProvider implements ClusterProvider {
     requireRoot();
     const dir = clusterDir(this.clusterName);
     await mkdir(dir, { recursive: true });
-    return withLock(this.layout.lockFile, `\`cluster up\` or \`down\` of ${this.clusterName}`, () =>
-      this.upLocked(options),
+    // Several runs may share one running cluster (check's Pods, a second run): each up waits for
+    // the one before it (which may be building), then finds the cluster running and reuses it.
+    return withLock(
+      this.layout.lockFile,
+      `\`cluster up\` or \`down\` of ${this.clusterName}`,
+      () => this.upLocked(options),
+      LOCK_WAIT_MS,
     );
   }
 
@@ -563,8 +571,11 @@ export class LocalProvider implements ClusterProvider {
       progress(`cluster ${this.clusterName} has no state in ${this.layout.dir}; nothing to take down`);
       return;
     }
-    await withLock(this.layout.lockFile, `\`cluster up\` or \`down\` of ${this.clusterName}`, () =>
-      this.downLocked(progress),
+    await withLock(
+      this.layout.lockFile,
+      `\`cluster up\` or \`down\` of ${this.clusterName}`,
+      () => this.downLocked(progress),
+      LOCK_WAIT_MS,
     );
   }
 
