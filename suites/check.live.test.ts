@@ -175,10 +175,10 @@ describe.concurrent('check on any workload', () => {
   test('sidecars whose preStop hooks outlast the 5 s grace period: passes, the grace expiry reported', async () => {
     const { exitCode, report, output } = await check('manifests/examples/prestop-outlasts-grace.yaml');
     expect(exitCode, `${output}\n${notPassed(report)}`).toBe(0);
-    const expiry = rule(report, /stopped together when the 5 s grace period ran out at/);
+    const expiry = rule(report, /stopped together when the 5 s grace period ran out$/);
     expect(expiry?.rule).toMatch(/^first-sidecar, second-sidecar stopped together/);
     expect(expiry?.actual).toMatch(
-      /first-sidecar killed \(exit 137\) at .*second-sidecar killed \(exit 137\) at /,
+      /^the grace period ran out at .*; first-sidecar killed \(exit 137\) at .*second-sidecar killed \(exit 137\) at /,
     );
     const budget = rule(report, /^the Pod's shutdown ends within its 5 s grace period \+ 2 s/);
     expect(budget?.verdict).toBe('pass');
