@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClusterProvider } from '../cluster/provider.js';
+import { KUBERNETES_VERSION } from '../cluster/providers.js';
 import type { FeatureGates } from '../cluster/feature-gates.js';
 import { describeError, usageError } from '../errors.js';
 import {
@@ -48,7 +49,7 @@ export function parseVersions(text: string): string[] {
     text.trim() === 'all' ? [...MATRIX_VERSIONS] : text.split(',').map((v) => v.trim().replace(/^v/, ''));
   const versions = [...new Set(listed.filter(Boolean))];
   for (const version of versions) {
-    if (!/^1\.\d+\.\d+(-(alpha|beta|rc)\.\d+)?$/.test(version)) {
+    if (!KUBERNETES_VERSION.test(version)) {
       throw usageError(
         `--versions ${version} is not a Kubernetes version like 1.37.2 or 1.38.0-beta.0 (or say all).`,
       );
