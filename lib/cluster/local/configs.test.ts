@@ -204,6 +204,7 @@ describe('command lines', () => {
     expect(f.get('advertise-client-urls')).toBe('http://127.0.0.1:12379');
     expect(f.get('listen-peer-urls')).toBe('http://127.0.0.1:12380');
     expect(f.get('initial-cluster')).toBe(`${f.get('name')}=http://127.0.0.1:12380`);
+    expect(f.get('unsafe-no-fsync')).toBe('true');
   });
 
   it('kubelet: our config, kubeconfig, node name, node IP and directories', () => {

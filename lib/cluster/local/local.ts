@@ -342,6 +342,9 @@ export class LocalProvider implements ClusterProvider {
     );
     const imported = containerdReady.then(async () => this.importImages(binaries, await images, progress));
     imported.catch(() => undefined); // awaited below; never an unhandled rejection if etcd fails first
+    // The kubelet needs only containerd to start: it registers its node once the API server takes
+    // requests (its Node authorizer needs no RBAC bootstrap), well before /readyz passes.
+    const kubeletLaunched = containerdReady.then(() => launch('kubelet', binaries.kubelet, kubelet.args));
     await settle([
       wait('etcd', () =>
         getOk(`http://127.0.0.1:${ports.etcdClient}/health`).then((b) =>
@@ -350,14 +353,16 @@ export class LocalProvider implements ClusterProvider {
       ),
       wait('kube-apiserver', apiserver.healthy),
       containerdReady,
+      kubeletLaunched,
     ]);
+    // The controller manager and the scheduler give up if the API server is not healthy soon after
+    // they start, so they wait for it.
     await launch(
       'kube-controller-manager',
       binaries.kubeControllerManager,
       kubeControllerManagerArgs(layout, this.featureGates),
     );
     await launch('kube-scheduler', binaries.kubeScheduler, kubeSchedulerArgs(layout, this.featureGates));
-    await launch('kubelet', binaries.kubelet, kubelet.args);
 
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromFile(this.kubeconfigPath());
