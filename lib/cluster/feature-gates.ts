@@ -38,8 +38,3 @@ export function formatFeatureGates(gates: FeatureGates): string {
 export function includesFeatureGates(running: FeatureGates, wanted: FeatureGates): boolean {
   return Object.entries(wanted).every(([name, on]) => running[name] === on);
 }
-
-/** Whether two sets of gates say the same. */
-export function sameFeatureGates(a: FeatureGates, b: FeatureGates): boolean {
-  return formatFeatureGates(a) === formatFeatureGates(b);
-}
