@@ -34,8 +34,11 @@ export async function missingPackages(packages: readonly string[] = DEBIAN_PACKA
   return packages.filter((name) => !installed.has(name));
 }
 
-export async function installPackages(onProgress: (line: string) => void): Promise<string[]> {
-  const missing = await missingPackages();
+export async function installPackages(
+  onProgress: (line: string) => void,
+  packages: readonly string[] = DEBIAN_PACKAGES,
+): Promise<string[]> {
+  const missing = await missingPackages(packages);
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) {
     throw missingDependencyError(
