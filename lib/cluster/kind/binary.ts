@@ -1,4 +1,5 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir } from '../../config.js';
@@ -86,8 +87,14 @@ export async function findKind(
 ): Promise<string | undefined> {
   for (const dir of (options.path ?? process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, 'kind');
-    if (await pathExists(candidate)) return candidate;
+    if (await isExecutable(candidate)) return candidate;
   }
   const cached = kindPath(options.cache, options.version);
-  return (await pathExists(cached)) ? cached : undefined;
+  return (await isExecutable(cached)) ? cached : undefined;
 }
+
+const isExecutable = (path: string): Promise<boolean> =>
+  access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );

@@ -17,6 +17,7 @@ export const DEBIAN_PACKAGES = [
   'gcc',
   'libc6-dev', // static pause binary
   'chromium', // renders the HTML report in the browser test
+  'jq', // the kind runc wrapper's unit test runs it (setup --kind installs it for the wrapper itself)
 ] as const;
 
 export async function missingPackages(packages: readonly string[] = DEBIAN_PACKAGES): Promise<string[]> {
