@@ -133,7 +133,11 @@ export async function buildNodeImage(options: {
       }),
     );
   } else progress(`reusing the cached node rootfs ${tar}`);
+  const previous = await dockerImageId(image);
   await step('docker import', () => dockerImport(tar, image, key, progress));
+  // The image this one replaces, unless a node still runs it (docker refuses then, which is fine).
+  if (previous && previous !== (await dockerImageId(image)))
+    await execa('docker', ['rmi', previous], { reject: false });
   progress(`${image} is in docker (${key})`);
   return done(steps.assemble === undefined ? 'reimported' : 'built', wanted);
 }
@@ -314,6 +318,11 @@ async function writeControlPlaneArchives(
   const pause = await buildPauseBinary(join(work, 'pause'));
   await write('pause', { ...pauseImageSpec(await readFile(pause)), reference: tags.pause });
   return out;
+}
+
+async function dockerImageId(image: string): Promise<string | undefined> {
+  const result = await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { reject: false });
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
 async function dockerLabel(image: string, label: string): Promise<string | undefined> {
