@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dockerRangeConflicts, overlaps, parseCidr, parseRoutes } from './cidr.js';
-import { DOCKER_ADDRESS_POOL, DOCKER_BRIDGE_IP } from './host.js';
+import { DOCKER_ADDRESS_POOL, DOCKER_BRIDGE_IP } from './docker-files.js';
 
 // `ip -4 route show` on this VM while a local cluster in slot 1 ran.
 const ROUTES = `default via 192.0.2.1 dev eth0

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathExists } from '../../fs.js';
-import { daemonConfig, daemonJsonText, dockerHostPaths, undoDockerHost, wrapperProblem } from './host.js';
+import { daemonConfig, daemonJsonText, dockerHostPaths } from './docker-files.js';
+import { undoDockerHost, wrapperProblem } from './host.js';
 import { WRAPPER_RUNTIME, runcWrapperScript } from './runc-wrapper.js';
 
 describe('daemon.json', () => {
