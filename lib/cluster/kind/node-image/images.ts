@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { missingDependencyError } from '../../../errors.js';
+import { ExitCode, UserError, describeError, missingDependencyError } from '../../../errors.js';
 import { isStaticExecutable } from '../../local/images.js';
 import type { ImageSpec } from '../../local/oci.js';
 
@@ -46,14 +46,17 @@ export function parseKubeadmImages(output: string): KubeadmImages {
 }
 
 export async function kubeadmImages(kubeadm: string, kubernetesVersion: string): Promise<KubeadmImages> {
-  const { stdout } = await execa(kubeadm, [
-    'config',
-    'images',
-    'list',
-    '--kubernetes-version',
-    kubernetesVersion,
-  ]);
-  return parseKubeadmImages(stdout);
+  const args = ['config', 'images', 'list', '--kubernetes-version', kubernetesVersion];
+  const result = await execa(kubeadm, args, { reject: false, all: true });
+  try {
+    if (result.exitCode !== 0) throw new Error(String(result.all ?? '').trim() || `exit ${result.exitCode}`);
+    return parseKubeadmImages(result.stdout);
+  } catch (error) {
+    throw new UserError(
+      `\`${kubeadm} ${args.join(' ')}\` did not name the control-plane images (${describeError(error)}); the node image needs them.`,
+      ExitCode.clusterStartFailed,
+    );
+  }
 }
 
 /**
