@@ -192,6 +192,22 @@ describe.concurrent(
       await fails(['cluster', 'bogus'], ExitCode.usage, 'up, down, status, list');
     });
 
+    it('setup --undo without --kind (only the kind host set-up can be undone)', async () => {
+      await fails(['setup', '--undo'], ExitCode.usage, '--undo only goes with --kind');
+    });
+
+    it('node-image with no action', async () => {
+      await fails(['node-image'], ExitCode.usage, 'node-image needs the action build');
+    });
+
+    it('node-image build --version that is not a version', async () => {
+      await fails(
+        ['node-image', 'build', '--version', 'abc'],
+        ExitCode.usage,
+        '--version abc is not a Kubernetes version',
+      );
+    });
+
     it('cluster list with a --name (it lists every cluster)', async () => {
       await fails(['cluster', 'list', '--name', 'm1'], ExitCode.usage, 'every local cluster');
     });

@@ -3,6 +3,9 @@ import { defaultParallel, MATRIX_VERSIONS } from './matrix.js';
 import { defaults, TEST_IMAGE } from '../config.js';
 import { EXIT_CODE_MEANINGS } from '../errors.js';
 import { DEFAULT_BAND } from '../report/diff.js';
+import { KIND_VERSION } from '../cluster/kind/binary.js';
+import { NODE_IMAGE } from '../cluster/kind/node-image/build.js';
+import { DEFAULT_WRAPPER_PATH } from '../cluster/kind/runc-wrapper.js';
 import { SCENARIOS, SUITES } from '../scenarios/registry.js';
 
 export const EXIT_CODES = `Exit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}`;
@@ -49,6 +52,7 @@ Commands:
                       manage the local clusters (Kubernetes built from source, no registry needed)
   setup               install the Debian packages the local cluster needs (as root)
   diff A.json B.json  what changed between two runs' report.json; exit 1 on a regression
+  node-image build    a kind node image for one Kubernetes version, made offline (for real kind)
 
 Run \`sidecar-conformance <command> --help\` for a command's flags.
 Global flags: --debug (stack traces), --help.
@@ -174,11 +178,41 @@ Flags:
   --json                print the diff as JSON
 
 ${EXIT_CODES}`,
+  'node-image': `Usage: sidecar-conformance node-image build [--version V] [--force]
+
+Makes a kind node image for Kubernetes V (default ${defaults.kubernetesVersion}; \`latest\` as for cluster up)
+without any registry, and loads it into docker as ${NODE_IMAGE('<V>')}: a Debian
+bookworm rootfs from debootstrap (cached), systemd 252 (it still boots on cgroup v1), containerd
+${defaults.containerdVersion} with restrict_oom_score_adj, runc and CNI plugins from Debian, crictl,
+kubeadm, kubelet and kubectl built from the Go module proxy, a static ptp CNI config, and the
+control-plane images kubeadm lists (kube-apiserver, kube-controller-manager, kube-scheduler, etcd,
+pause) preloaded into the node's containerd. kube-proxy and CoreDNS are left out: create the
+cluster with kind-config.yaml (kubeProxyMode none, addon/coredns skipped).
+
+The node rootfs is cached under $XDG_CACHE_HOME/sidecar-conformance/kind/ keyed by its inputs;
+a second build is a cache hit (seconds), or a docker import of the cached tar. Needs a running
+dockerd: \`sidecar-conformance setup --kind\` as root.
+
+Flags:
+  --version V           Kubernetes version (built into the XDG cache when missing)
+  --force               assemble again even when a cached image or tar matches
+
+${EXIT_CODES}`,
   setup: `Usage: sidecar-conformance setup [--build] [--version V]
+       sidecar-conformance setup --kind [--undo]
 
 Installs the Debian packages the local cluster and the report's browser check need, when missing
 (apt-get, as root). With --build, also builds the Kubernetes (--version, default
 ${defaults.kubernetesVersion}), etcd and containerd binaries into the XDG cache.
+
+With --kind, readies this host for real kind clusters instead (as root): installs docker.io, jq
+and debootstrap, writes the runc wrapper ${DEFAULT_WRAPPER_PATH} (it drops
+CAP_SYS_RESOURCE, which root lacks here, from what kind's --privileged nodes ask for) and
+/etc/docker/daemon.json (the wrapper as default runtime, "iptables": false so the local provider's
+FORWARD policy stays, subnets away from the local clusters'), starts dockerd in the background
+(log under $XDG_STATE_HOME/sidecar-conformance/docker/), and builds kind ${KIND_VERSION} into the XDG
+cache. A running dockerd that already uses the wrapper is reused. --kind --undo stops the dockerd it
+started and removes the wrapper and daemon.json it wrote (never files it did not write).
 
 ${EXIT_CODES}`,
 };

@@ -3,6 +3,7 @@ import { EXIT_CODES, HELP } from './help.js';
 import { checkCommand } from './check.js';
 import { clusterCommand } from './cluster.js';
 import { diffCommand } from './diff.js';
+import { nodeImageCommand } from './node-image.js';
 import { runCommand } from './run.js';
 import { setupCommand } from './setup.js';
 
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   cluster: clusterCommand,
   setup: setupCommand,
   diff: diffCommand,
+  'node-image': nodeImageCommand,
 };
 
 /** Ctrl-C (or SIGTERM) aborts the run; the first one lets every step clean up. */

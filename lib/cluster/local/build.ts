@@ -85,6 +85,23 @@ export function kubernetesSpec(version: string, buildDate: string): ComponentSpe
 }
 
 /**
+ * kubeadm and kubectl, for kind node images: the same module, version, wrapper module and ldflags
+ * as kubernetesSpec, so they land beside its binaries (`kubernetes-<v>/`) without making the local
+ * provider build them. kubeadm reads its own version from these ldflags for its skew checks and the
+ * image tags it asks for; without them it says v0.0.0-master.
+ */
+export function kubernetesNodeToolsSpec(version: string, buildDate: string): ComponentSpec {
+  const base = kubernetesSpec(version, buildDate);
+  return {
+    ...base,
+    targets: [
+      { binary: 'kubeadm', pkg: 'k8s.io/kubernetes/cmd/kubeadm', cgo: false },
+      { binary: 'kubectl', pkg: 'k8s.io/kubernetes/cmd/kubectl', cgo: false },
+    ],
+  };
+}
+
+/**
  * agnhost, upstream's own e2e test image binary (k8s.io/kubernetes/test/images/agnhost), from the
  * same module and version as the cluster. Upstream's image-util.sh builds it with cgo off and
  * `-X main.Version=<test/images/agnhost/VERSION>`; so do we (plus our -trimpath -s).

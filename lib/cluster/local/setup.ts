@@ -17,6 +17,7 @@ export const DEBIAN_PACKAGES = [
   'gcc',
   'libc6-dev', // static pause binary
   'chromium', // renders the HTML report in the browser test
+  'jq', // the kind runc wrapper's unit test runs it (setup --kind installs it for the wrapper itself)
 ] as const;
 
 export async function missingPackages(packages: readonly string[] = DEBIAN_PACKAGES): Promise<string[]> {
@@ -34,8 +35,11 @@ export async function missingPackages(packages: readonly string[] = DEBIAN_PACKA
   return packages.filter((name) => !installed.has(name));
 }
 
-export async function installPackages(onProgress: (line: string) => void): Promise<string[]> {
-  const missing = await missingPackages();
+export async function installPackages(
+  onProgress: (line: string) => void,
+  packages: readonly string[] = DEBIAN_PACKAGES,
+): Promise<string[]> {
+  const missing = await missingPackages(packages);
   if (missing.length === 0) return [];
   if (process.getuid?.() !== 0) {
     throw missingDependencyError(
