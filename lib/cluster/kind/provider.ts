@@ -1,7 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import * as yaml from 'js-yaml';
 import { cacheDir, defaults, KIND_NODE_IMAGE, stateDir } from '../../config.js';
 import {
   clusterStartError,
@@ -10,13 +8,14 @@ import {
   missingDependencyError,
   UserError,
 } from '../../errors.js';
-import { retry } from '../../retry.js';
 import { CrictlInspector } from '../cri.js';
 import { formatFeatureGates, includesFeatureGates, type FeatureGates } from '../feature-gates.js';
 import { withLock } from '../local/lock.js';
 import type { RuntimeInspector } from '../../observe/runtime.js';
 import type { ClusterProvider, ClusterStatus, UpOptions } from '../provider.js';
-import { commandLine, lastLine, runCommand, type CommandResult, type CommandRunner } from './commands.js';
+import { KindCli } from './cli.js';
+import { runCommand, type CommandRunner } from './commands.js';
+import { KIND_CONFIG, writeKindConfig } from './config.js';
 import { loadLocalImages, localImageArchives, type LocalImageArchive } from './load-images.js';
 import { waitForKindCluster } from './ready.js';
 import {
@@ -29,19 +28,13 @@ import {
   writeMarker,
   type KindPaths,
 } from './state.js';
-import { probeKindTools, requireKindTools, type KindTools } from './tools.js';
-
-/** The repository's kind config: the cluster is created from it (name and feature gates added). */
-export const KIND_CONFIG = fileURLToPath(new URL('../../../kind-config.yaml', import.meta.url));
+import { probeKindTools, requireKindTools } from './tools.js';
 
 /** The node's CRI socket and crictl, as kind's node images have them. */
 const NODE_CRI_SOCKET = '/run/containerd/containerd.sock';
 
 /** How long an up or down waits for another one of the same cluster (a create takes minutes). */
 const LOCK_WAIT_MS = 15 * 60_000;
-
-/** Quick kind and engine commands (get, inspect, delete): seconds. */
-const QUICK_MS = 60_000;
 
 export interface KindProviderOptions {
   name: string;
@@ -117,10 +110,11 @@ export class KindProvider implements ClusterProvider {
       return { ...base, running: false, components: [`kind provider unavailable: needs ${probe.missing}`] };
     }
     const { tools } = probe;
-    const exists = await this.exists(tools);
+    const cli = new KindCli(this.run, tools, this.clusterName);
+    const exists = await cli.exists();
     const marker = await readMarker(this.paths);
-    const node = exists ? await this.nodeName(tools) : undefined;
-    const nodeRunning = node ? await this.nodeRunning(tools, node) : false;
+    const node = exists ? await cli.nodeName() : undefined;
+    const nodeRunning = node ? await cli.nodeRunning(node) : false;
     return {
       ...base,
       running: exists && nodeRunning,
@@ -141,21 +135,21 @@ export class KindProvider implements ClusterProvider {
   }
 
   async up(options: UpOptions = {}): Promise<string> {
-    const tools = await requireKindTools(this.search());
+    const cli = await this.cli();
     await mkdir(this.paths.dir, { recursive: true });
     return withLock(
       this.paths.lock,
       `\`cluster up\` or \`down\` of kind cluster ${this.clusterName}`,
-      () => this.upLocked(tools, options),
+      () => this.upLocked(cli, options),
       LOCK_WAIT_MS,
     );
   }
 
-  private async upLocked(tools: KindTools, options: UpOptions): Promise<string> {
+  private async upLocked(cli: KindCli, options: UpOptions): Promise<string> {
     const progress = options.onProgress ?? (() => {});
     const { signal } = options;
     let created = false;
-    if (await this.exists(tools)) {
+    if (await cli.exists()) {
       await this.refuseOtherCluster();
       const marker = await readMarker(this.paths);
       progress(
@@ -164,8 +158,13 @@ export class KindProvider implements ClusterProvider {
           : `reusing kind cluster ${this.clusterName}, which sidecar-conformance did not create (it never deletes it)`,
       );
     } else {
-      await this.requireNodeImage(tools);
-      await this.writeConfig();
+      await this.requireNodeImage(cli);
+      await writeKindConfig({
+        from: this.options.configFile ?? KIND_CONFIG,
+        to: this.paths.config,
+        name: this.clusterName,
+        featureGates: this.featureGates,
+      });
       // Before create: a Ctrl-C or a crash in the middle of it still leaves a cluster `down` deletes.
       await writeMarker(this.paths, {
         createdAt: new Date().toISOString(),
@@ -177,20 +176,19 @@ export class KindProvider implements ClusterProvider {
       created = true;
     }
     try {
-      if (created) await this.create(tools, progress, signal);
-      await this.writeKubeconfig(tools, signal);
-      const node = await this.nodeName(tools);
+      if (created) await this.create(cli, progress, signal);
+      await writeFile(this.paths.kubeconfig, await cli.kubeconfig(signal), { mode: 0o600 });
+      const node = await cli.nodeName();
       const before = await readClusterRecord(this.paths);
-      const record = { engine: tools.engine, node, loaded: before?.node === node ? before.loaded : {} };
+      const record = { engine: cli.tools.engine, node, loaded: before?.node === node ? before.loaded : {} };
       await writeClusterRecord(this.paths, record);
       const ready = (this.options.waitReady ?? waitForKindCluster)(this.kubeconfigPath(), progress, signal);
       ready.catch(() => undefined); // awaited below; never an unhandled rejection while images load
       if (options.localImages ?? true) {
         const archives = await (this.options.imageArchives ?? this.defaultArchives())(progress, signal);
         record.loaded = await loadLocalImages({
-          run: (args, what) =>
-            this.kind(tools, args, what, { signal, timeoutMs: defaults.kindCreateTimeoutMs }),
-          engine: tools.engine,
+          run: (args, what) => cli.kind(args, what, { signal, timeoutMs: defaults.kindCreateTimeoutMs }),
+          engine: cli.tools.engine,
           runner: this.run,
           node,
           cluster: this.clusterName,
@@ -202,7 +200,7 @@ export class KindProvider implements ClusterProvider {
       }
       await ready;
     } catch (error) {
-      throw await this.failedUp(tools, error, created, options);
+      throw await this.failedUp(cli, error, created, options);
     }
     progress(
       `kind cluster ${this.clusterName} is up (${created ? `created from ${this.nodeImage}` : 'reused'}); kubeconfig ${this.kubeconfigPath()}`,
@@ -229,14 +227,10 @@ export class KindProvider implements ClusterProvider {
     }
   }
 
-  private async create(
-    tools: KindTools,
-    progress: (line: string) => void,
-    signal?: AbortSignal,
-  ): Promise<void> {
+  private async create(cli: KindCli, progress: (line: string) => void, signal?: AbortSignal): Promise<void> {
     const gates = formatFeatureGates(this.featureGates);
     progress(
-      `creating kind cluster ${this.clusterName} from ${this.nodeImage} (${tools.engine}${gates ? `, feature gates ${gates}` : ''})`,
+      `creating kind cluster ${this.clusterName} from ${this.nodeImage} (${cli.tools.engine}${gates ? `, feature gates ${gates}` : ''})`,
     );
     const args = [
       'create',
@@ -252,7 +246,7 @@ export class KindProvider implements ClusterProvider {
       this.paths.kubeconfig,
       '--retain',
     ];
-    await this.kind(tools, args, `kind create cluster ${this.clusterName}`, {
+    await cli.kind(args, `kind create cluster ${this.clusterName}`, {
       signal,
       timeoutMs: defaults.kindCreateTimeoutMs,
     });
@@ -264,7 +258,7 @@ export class KindProvider implements ClusterProvider {
    * cluster it created is deleted. A cluster it reused is never deleted.
    */
   private async failedUp(
-    tools: KindTools,
+    cli: KindCli,
     error: unknown,
     created: boolean,
     options: UpOptions,
@@ -273,7 +267,7 @@ export class KindProvider implements ClusterProvider {
     if (options.signal?.aborted) {
       if (created) {
         progress(`interrupted: deleting kind cluster ${this.clusterName}, which this up created`);
-        await this.delete(tools).catch((e: unknown) => progress(`deleting it failed: ${describeError(e)}`));
+        await this.delete(cli).catch((e: unknown) => progress(`deleting it failed: ${describeError(e)}`));
       }
       return error;
     }
@@ -282,17 +276,13 @@ export class KindProvider implements ClusterProvider {
       options.diagnosticsDir ?? join(this.paths.logs, new Date().toISOString().replace(/[:.]/g, '-')),
       `kind-logs-${this.clusterName}`,
     );
-    const exported = await this.run(tools.kind, ['export', 'logs', logs, '--name', this.clusterName], {
-      timeoutMs: 5 * 60_000,
-      env: this.kindEnv(tools),
-    }).catch(() => undefined);
-    const where =
-      exported?.exitCode === 0
-        ? `kind export logs wrote the node's logs to ${logs}`
-        : `\`kind export logs\` failed too (${exported ? lastLine(exported) : 'did not run'})`;
+    const exported = await cli.exportLogs(logs);
+    const where = exported.ok
+      ? `kind export logs wrote the node's logs to ${logs}`
+      : `\`kind export logs\` failed too (${exported.why})`;
     if (created) {
       progress(`kind cluster ${this.clusterName} did not come up; deleting it (this up created it)`);
-      await this.delete(tools).catch((e: unknown) => progress(`deleting it failed: ${describeError(e)}`));
+      await this.delete(cli).catch((e: unknown) => progress(`deleting it failed: ${describeError(e)}`));
     }
     const kept = created ? '' : ' (it existed before this up and is left running)';
     // A missing dependency (say, agnhost's build) keeps its own exit code.
@@ -309,14 +299,14 @@ export class KindProvider implements ClusterProvider {
 
   async down(options: UpOptions = {}): Promise<void> {
     const progress = options.onProgress ?? (() => {});
-    const tools = await requireKindTools(this.search());
+    const cli = await this.cli();
     await mkdir(this.paths.dir, { recursive: true });
     await withLock(
       this.paths.lock,
       `\`cluster up\` or \`down\` of kind cluster ${this.clusterName}`,
       async () => {
         const marker = await readMarker(this.paths);
-        const exists = await this.exists(tools);
+        const exists = await cli.exists();
         if (!marker) {
           if (!exists) {
             progress(`no kind cluster ${this.clusterName}; nothing to take down`);
@@ -330,16 +320,15 @@ export class KindProvider implements ClusterProvider {
         progress(
           `deleting kind cluster ${this.clusterName} (created by sidecar-conformance at ${marker.createdAt})`,
         );
-        await this.delete(tools);
+        await this.delete(cli);
       },
       LOCK_WAIT_MS,
     );
   }
 
   /** Deletes the cluster (only ever called with the marker present) and forgets it. */
-  private async delete(tools: KindTools): Promise<void> {
-    await this.kind(
-      tools,
+  private async delete(cli: KindCli): Promise<void> {
+    await cli.kind(
       ['delete', 'cluster', '--name', this.clusterName, '--kubeconfig', this.paths.kubeconfig],
       `kind delete cluster ${this.clusterName}`,
       { timeoutMs: 5 * 60_000 },
@@ -351,103 +340,20 @@ export class KindProvider implements ClusterProvider {
     return { runner: this.run, cacheRoot: this.cacheRoot, env: this.env };
   }
 
-  /** kind's engine: docker is its default, podman is named. */
-  private kindEnv(tools: KindTools): Record<string, string> | undefined {
-    return tools.engine === 'podman' ? { KIND_EXPERIMENTAL_PROVIDER: 'podman' } : undefined;
-  }
-
-  /** Runs kind; a failure is one sentence with kind's last error line. */
-  private async kind(
-    tools: KindTools,
-    args: string[],
-    what: string,
-    options: { signal?: AbortSignal; timeoutMs?: number } = {},
-  ): Promise<CommandResult> {
-    const env = this.kindEnv(tools);
-    const result = await this.run(tools.kind, args, {
-      timeoutMs: options.timeoutMs ?? QUICK_MS,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(env ? { env } : {}),
-    });
-    if (result.canceled) throw new Error(`${what} was interrupted`);
-    if (result.missing) {
-      throw missingDependencyError(
-        `${tools.kind} is missing; run \`sidecar-conformance setup --kind\` as root to install kind.`,
-      );
-    }
-    if (result.timedOut) {
-      throw new Error(`${what} did not finish within ${(options.timeoutMs ?? QUICK_MS) / 1000} s`);
-    }
-    if (result.exitCode !== 0) {
-      throw new Error(
-        `\`${commandLine(tools.kind, args)}\` exited ${result.exitCode ?? 'by a signal'}: ${lastLine(result) || 'no output'}`,
-      );
-    }
-    return result;
-  }
-
-  private async exists(tools: KindTools): Promise<boolean> {
-    const listed = await this.kind(tools, ['get', 'clusters'], 'kind get clusters');
-    return listed.stdout.split('\n').some((line) => line.trim() === this.clusterName);
-  }
-
-  /** The control-plane node's container name (`<name>-control-plane` for one node). */
-  private async nodeName(tools: KindTools): Promise<string> {
-    const listed = await this.kind(tools, ['get', 'nodes', '--name', this.clusterName], 'kind get nodes');
-    const nodes = listed.stdout
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean);
-    return nodes.find((n) => n.endsWith('-control-plane')) ?? nodes[0] ?? `${this.clusterName}-control-plane`;
-  }
-
-  private async nodeRunning(tools: KindTools, node: string): Promise<boolean> {
-    const result = await this.run(tools.engine, ['inspect', '--format', '{{.State.Running}}', node], {
-      timeoutMs: QUICK_MS,
-    });
-    return result.exitCode === 0 && result.stdout.trim() === 'true';
+  private async cli(): Promise<KindCli> {
+    return new KindCli(this.run, await requireKindTools(this.search()), this.clusterName);
   }
 
   /** The node image must be in the engine's store: it is built here, never pulled. */
-  private async requireNodeImage(tools: KindTools): Promise<void> {
-    const result = await this.run(tools.engine, ['image', 'inspect', '--format', '{{.Id}}', this.nodeImage], {
-      timeoutMs: QUICK_MS,
-    });
-    if (result.exitCode === 0) return;
+  private async requireNodeImage(cli: KindCli): Promise<void> {
+    if (await cli.hasImage(this.nodeImage)) return;
+    const { engine } = cli.tools;
     const build = this.options.nodeImage
-      ? `build or load it into ${tools.engine}, or pass another --node-image`
+      ? `build or load it into ${engine}, or pass another --node-image`
       : `build it with \`sidecar-conformance node-image build --version ${this.kubernetesVersion}\`, or pass --node-image REF`;
     throw missingDependencyError(
-      `Node image ${this.nodeImage} is not in ${tools.engine}'s images; ${build} (or use --provider local).`,
+      `Node image ${this.nodeImage} is not in ${engine}'s images; ${build} (or use --provider local).`,
     );
-  }
-
-  /** The repository's kind-config.yaml with this cluster's name and feature gates, in the state directory. */
-  private async writeConfig(): Promise<void> {
-    const file = this.options.configFile ?? KIND_CONFIG;
-    const config = (yaml.load(await readFile(file, 'utf8')) ?? {}) as Record<string, unknown>;
-    config.name = this.clusterName;
-    if (Object.keys(this.featureGates).length > 0) {
-      config.featureGates = { ...((config.featureGates as object | undefined) ?? {}), ...this.featureGates };
-    }
-    await writeFile(
-      this.paths.config,
-      `# Written by sidecar-conformance from ${file} for kind cluster ${this.clusterName}.\n${yaml.dump(config)}`,
-    );
-  }
-
-  /** `kind get kubeconfig` into the state directory (0600); retried while the new API server settles. */
-  private async writeKubeconfig(tools: KindTools, signal?: AbortSignal): Promise<void> {
-    const result = await retry(
-      () => this.kind(tools, ['get', 'kubeconfig', '--name', this.clusterName], 'kind get kubeconfig'),
-      {
-        description: `kind get kubeconfig --name ${this.clusterName}`,
-        retries: 3,
-        retryable: (error) => !(error instanceof UserError) && !signal?.aborted,
-        ...(signal ? { signal } : {}),
-      },
-    );
-    await writeFile(this.paths.kubeconfig, result.stdout, { mode: 0o600 });
   }
 
   private defaultArchives() {
