@@ -23,6 +23,6 @@ export async function writeKindConfig(options: {
   }
   await writeFile(
     options.to,
-    `# Written by sidecar-conformance from ${options.from} for kind cluster ${options.name}.\n${yaml.dump(config)}`,
+    `# Written by sidecar-conformance from ${options.from} for kind cluster ${options.name}.\n${yaml.dump(config, { lineWidth: -1 })}`,
   );
 }
