@@ -28,6 +28,13 @@ export const AGNHOST_IMAGE = (kubernetesVersion: string): string =>
 /** The sandbox (pause) image the local runtime is configured with; built from pause.c. */
 export const PAUSE_IMAGE = 'localhost/sidecar-conformance/pause:1.0';
 
+/**
+ * The kind node image of a Kubernetes version, as `sidecar-conformance node-image build --version V`
+ * tags it (built offline here; `--node-image REF` names any other, e.g. a kindest/node image).
+ */
+export const KIND_NODE_IMAGE = (kubernetesVersion: string): string =>
+  `localhost/sidecar-conformance/kind-node:v${kubernetesVersion.replace(/^v/, '')}`;
+
 export const defaults = {
   /** Kubernetes version the local provider builds (newest release the Go module proxy serves that Go 1.26 builds). */
   kubernetesVersion: '1.37.2',
@@ -53,6 +60,10 @@ export const defaults = {
   podTimeoutMs: 120_000,
   /** How long `cluster up` waits for each component before naming it and its log. */
   componentTimeoutMs: 120_000,
+  /** How long `kind create cluster` may take (it boots systemd, containerd and kubeadm in the node). */
+  kindCreateTimeoutMs: 600_000,
+  /** How long the kind provider waits, after create, for node Ready and the default ServiceAccount. */
+  kindReadyTimeoutMs: 180_000,
   /** A watch that delivers nothing for this long is restarted (the API server sends bookmarks). */
   watchSilenceMs: 90_000,
 } as const;

@@ -24,10 +24,13 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.usage, 'bad usage: unknown command or flag, bad flag value, missing kubeconfig file'],
   [ExitCode.badManifest, 'bad manifest: missing file, invalid YAML, no workload with a sidecar'],
   [ExitCode.clusterUnreachable, 'cluster unreachable'],
-  [ExitCode.missingDependency, 'missing dependency (Go, a Debian package, a binary)'],
+  [
+    ExitCode.missingDependency,
+    'missing dependency (Go, a Debian package, a binary, kind or a container engine, a kind node image)',
+  ],
   [
     ExitCode.clusterStartFailed,
-    'the local cluster did not come up (the message names the component and its log) or another local cluster is running',
+    'the cluster did not come up (the message names the component and its log, or where kind export logs put the node’s) or another local cluster is running',
   ],
   [ExitCode.notRoot, 'not root (the local provider runs a kubelet and a container runtime)'],
   [

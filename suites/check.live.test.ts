@@ -34,14 +34,15 @@ interface JsonReport {
 }
 
 /**
- * The live session's cluster as `check` is told it: the local cluster by name and version (already
- * up, so kept; the provider also gives `check` the runtime's nanosecond container times, as `run`
- * has them), or the cluster the kubeconfig names.
+ * The live session's cluster as `check` is told it: the provider's cluster (local or kind) by name
+ * and version (already up, so kept; the provider also gives `check` the runtime's nanosecond
+ * container times, as `run` has them), or the cluster the kubeconfig names.
  */
 function clusterArgs(): string[] {
-  if (live.cluster.provider === 'local') {
+  const { provider } = live.cluster;
+  if (provider === 'local' || provider === 'kind') {
     const version = live.cluster.kubernetesVersion.replace(/^v/, '');
-    return ['--provider', 'local', '--name', live.cluster.name, '--version', version, '--keep-cluster'];
+    return ['--provider', provider, '--name', live.cluster.name, '--version', version, '--keep-cluster'];
   }
   return ['--kubeconfig', live.kubeconfigPath, ...(live.context ? ['--context', live.context] : [])];
 }

@@ -52,7 +52,8 @@ async function clusterSettled(signal: AbortSignal): Promise<void> {
   );
 }
 
-describe.skipIf(!provider)(
+// Only a provider that restarts and pauses its own components (local; not kind, not --kubeconfig).
+describe.skipIf(!provider?.restartComponent || !provider.pauseComponent)(
   `seed scenarios under faults on the local cluster (Kubernetes ${live.cluster.kubernetesVersion})`,
   () => {
     for (const text of FAULTS) {

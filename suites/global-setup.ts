@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import type { FeatureGates } from '../lib/cluster/feature-gates.js';
-import { providerFor, resolveVersion } from '../lib/cluster/providers.js';
+import { chooseProvider, providerFor, resolveVersion } from '../lib/cluster/providers.js';
 import { defaults } from '../lib/config.js';
 import { SCENARIOS } from '../lib/scenarios/registry.js';
 import { gatesNeeded } from '../lib/scenarios/requirements.js';
@@ -10,8 +10,10 @@ import './session-context.js';
 
 /**
  * Live suites run against the cluster the user names (SIDECAR_KUBECONFIG and SIDECAR_CONTEXT), or
- * bring up the default local cluster and take down what they brought up. Reachability is checked
- * once, here, first: without a cluster the live suites fail with one clear message.
+ * bring up a cluster with SIDECAR_PROVIDER (local unless it says kind or auto: the suites, and CI,
+ * never change provider because docker happens to run) and take down what they brought up.
+ * Reachability is checked once, here, first: without a cluster the live suites fail with one clear
+ * message.
  */
 export default async function setup(project: TestProject) {
   const kubeconfig = process.env.SIDECAR_KUBECONFIG;
@@ -33,7 +35,20 @@ export default async function setup(project: TestProject) {
           options.version ?? defaults.kubernetesVersion,
         )
       : {};
-    provider = options ? providerFor({ ...options, featureGates }) : undefined;
+    const chosen = options ? await chooseProvider(process.env.SIDECAR_PROVIDER ?? 'local') : undefined;
+    if (chosen)
+      progress(
+        `cluster: ${chosen.because}${process.env.SIDECAR_PROVIDER ? ' (SIDECAR_PROVIDER)' : ' (the live suites’ default)'}`,
+      );
+    provider =
+      options && chosen
+        ? providerFor({
+            ...options,
+            provider: chosen.provider,
+            featureGates,
+            ...(process.env.SIDECAR_NODE_IMAGE ? { nodeImage: process.env.SIDECAR_NODE_IMAGE } : {}),
+          })
+        : undefined;
     session = await openSession(
       kubeconfig || !provider
         ? { kubeconfig, context: process.env.SIDECAR_CONTEXT, image: process.env.SIDECAR_IMAGE }

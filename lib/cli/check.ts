@@ -5,7 +5,8 @@ import { parseTolerance, runSettings } from '../run/settings.js';
 import { chooseImage } from '../run/session.js';
 import { workloadScenarios, type ImageReplacement } from '../scenarios/workload.js';
 import { clusterOptions, parseFlags } from './flags.js';
-import { runJob } from './job.js';
+import { REPO_ROOT, runJob } from './job.js';
+import { usesLocalImages } from '../run/local-images.js';
 import { clusterChoice } from './session-flags.js';
 
 export async function checkCommand(args: string[], signal: AbortSignal): Promise<number> {
@@ -47,7 +48,13 @@ export async function checkCommand(args: string[], signal: AbortSignal): Promise
       };
   const scenarios = workloadScenarios(manifest, replaceImages ? { replaceImages } : {});
   return runJob({
-    choice: { ...choice, image: values.image, referenceImage: asWrittenImages },
+    choice: {
+      ...choice,
+      image: values.image,
+      referenceImage: asWrittenImages,
+      localImages: usesLocalImages(scenarios, image, REPO_ROOT),
+      reportsRoot: values.reports ?? resolve(REPO_ROOT, 'reports'),
+    },
     scenarios,
     settings,
     reportsDir: values.reports,

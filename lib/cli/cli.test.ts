@@ -142,6 +142,27 @@ describe.concurrent(
       );
     });
 
+    it('an unknown --provider, naming the providers', async () => {
+      await fails(
+        ['run', '--provider', 'minikube'],
+        ExitCode.usage,
+        '--provider minikube is not known; providers: auto, local, kind.',
+      );
+    });
+
+    it('--node-image with --kubeconfig or with --provider local', async () => {
+      await fails(
+        ['run', '--kubeconfig', unreachable, '--node-image', 'kindest/node:v1.36.1'],
+        ExitCode.usage,
+        '--node-image',
+      );
+      await fails(
+        ['run', '--provider', 'local', '--node-image', 'kindest/node:v1.36.1'],
+        ExitCode.usage,
+        '--node-image is a kind node image; the local provider was chosen (--provider local).',
+      );
+    });
+
     it('--kubeconfig together with --provider', async () => {
       await fails(['run', '--kubeconfig', unreachable, '--provider', 'local'], ExitCode.usage, '--provider');
     });

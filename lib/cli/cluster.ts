@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { clusterDir } from '../config.js';
 import { parseFeatureGates } from '../cluster/feature-gates.js';
 import { formatClusterList, localClusterRows } from '../cluster/local/list.js';
-import { providerFor, resolveVersion } from '../cluster/providers.js';
+import { chooseProvider, providerFor, resolveVersion } from '../cluster/providers.js';
 import { ExitCode, usageError } from '../errors.js';
 import { parseFlags } from './flags.js';
 import { progressPrinter } from './progress.js';
@@ -12,6 +12,7 @@ export async function clusterCommand(args: string[], signal: AbortSignal): Promi
     name: { type: 'string' },
     version: { type: 'string' },
     provider: { type: 'string' },
+    'node-image': { type: 'string' },
     'feature-gates': { type: 'string' },
   });
   const [action, ...extra] = positionals;
@@ -23,17 +24,23 @@ export async function clusterCommand(args: string[], signal: AbortSignal): Promi
   if (action === 'list') {
     if (values.name || values.version)
       throw usageError('cluster list takes no --name or --version: it lists every local cluster.');
-    if (values.provider && values.provider !== 'local')
-      throw usageError(`cluster list knows the local provider only, not ${values.provider}.`);
+    if (values.provider && values.provider !== 'local' && values.provider !== 'auto')
+      throw usageError(
+        `cluster list knows the local provider only, not ${values.provider} (\`kind get clusters\` lists kind's).`,
+      );
     const root = dirname(clusterDir('x'));
     process.stdout.write(formatClusterList(await localClusterRows(root), root));
     return ExitCode.ok;
   }
   const progress = progressPrinter();
-  const { 'feature-gates': gates, ...options } = values;
+  const { 'feature-gates': gates, 'node-image': nodeImage, ...options } = values;
+  const chosen = await chooseProvider(values.provider);
+  progress(`cluster: ${chosen.because}`);
   const provider = providerFor({
     ...(await resolveVersion(options, progress)),
+    provider: chosen.provider,
     ...(gates !== undefined ? { featureGates: parseFeatureGates(gates) } : {}),
+    ...(nodeImage !== undefined ? { nodeImage } : {}),
   });
   if (action === 'up') {
     const kubeconfig = await provider.up({ onProgress: progress, signal });

@@ -6,6 +6,7 @@ export const clusterOptions = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   provider: { type: 'string' },
+  'node-image': { type: 'string' },
   name: { type: 'string' },
   version: { type: 'string' },
   'keep-cluster': { type: 'boolean' },

@@ -1,6 +1,6 @@
 /** `--help` texts: what each command does, its flags with defaults, and the exit codes. */
 import { defaultParallel, MATRIX_VERSIONS } from './matrix.js';
-import { defaults, TEST_IMAGE } from '../config.js';
+import { defaults, KIND_NODE_IMAGE, TEST_IMAGE } from '../config.js';
 import { EXIT_CODE_MEANINGS } from '../errors.js';
 import { DEFAULT_BAND } from '../report/diff.js';
 import { KIND_VERSION } from '../cluster/kind/binary.js';
@@ -21,23 +21,33 @@ const SCENARIO_NAMES = SCENARIOS.map((s) => s.name)
   }, [])
   .join(',\n                        ');
 
-const CLUSTER_FLAGS = `Cluster selection (default: the local cluster, brought up and taken down by this run):
+const CLUSTER_FLAGS = `Cluster selection (default: --provider auto, the cluster brought up and taken down by this run):
   --kubeconfig PATH     use the cluster this kubeconfig names (never touched otherwise)
   --context NAME        kubeconfig context (default: its current context)
-  --provider local      bring up the default cluster with this provider (default: local)
-  --name NAME           local cluster name (default: ${defaults.clusterName})
-  --version V|latest    Kubernetes version the local provider builds (default: ${defaults.kubernetesVersion};
-                        latest = the newest release the Go module proxy serves that this Go builds)
+  --provider auto|local|kind
+                        auto (default), in this order: the --kubeconfig cluster when given; else
+                        kind when a kind binary (PATH or the cache) and a container engine that
+                        answers \`docker info\` / \`podman info\` are found; else the local cluster
+                        when root; the progress output says which and why. local = Kubernetes
+                        built from source and run here; kind = a kind cluster (an existing one of
+                        --name is reused and never deleted; one this run creates is deleted after)
+  --node-image REF      kind's node image (default: ${KIND_NODE_IMAGE('<V>')},
+                        <V> = --version, made by \`sidecar-conformance node-image build --version V\`)
+  --name NAME           cluster name (default: ${defaults.clusterName})
+  --version V|latest    Kubernetes version: the local provider builds it, kind runs its node image
+                        (default: ${defaults.kubernetesVersion}; latest = the newest release the Go
+                        module proxy serves that this Go builds)
   --feature-gates G=true,…
-                        gates the local cluster starts with (default: the gates the selected
+                        gates the cluster starts with (default: the gates the selected
                         scenarios need that the version has, e.g. RestartAllContainersOnContainerExits;
                         a scenario whose gate is off is reported not applicable, with the reason)
   --keep-cluster        leave a cluster this run brought up running
   --image local|reference|REF
                         image for the Pods: local = the busybox test image (default on the local
-                        provider, where nicolaka/netshoot:v0.14 cannot be pulled), reference = the
-                        manifests' image as written (default elsewhere), or any image reference.
-                        Every report states the image used and whether it was substituted.`;
+                        and kind providers, where nicolaka/netshoot:v0.14 cannot be pulled),
+                        reference = the manifests' image as written (default elsewhere), or any
+                        image reference. Every report states the image used and whether it was
+                        substituted.`;
 
 export const HELP: Record<string, string> = {
   main: `sidecar-conformance — proves on a live cluster how native sidecar containers behave.
@@ -72,12 +82,13 @@ Flags:
   --no-screenshot       skip the Chromium screenshot of the HTML report
   --fault KIND@TIME[:DURATION]
                         disturb the local cluster while the scenarios run (repeatable; local
-                        provider only): apiserver-restart@30s (SIGTERM, started again as up does),
+                        provider only: pass --provider local where kind is found): apiserver-restart@30s (SIGTERM, started again as up does),
                         apiserver-pause@30s:20s (SIGSTOP, SIGCONT 20 s later, also on Ctrl-C),
                         kubelet-restart@30s. TIME counts from the run's start (ms, s or m); faults
                         are made one after another, and the reports say which were made and when.
-  --versions V,V,…|all  the version matrix: one local cluster per Kubernetes version (built into
-                        the cache when missing, with progress), the scenarios on each, each
+  --versions V,V,…|all  the version matrix: one cluster per Kubernetes version (--provider, chosen
+                        once; local: built into the cache when missing, with progress; kind: the
+                        version's node image), the scenarios on each, each
                         version's reports under reports/matrix-<id>/<run id>/ and one matrix
                         (matrix.html: rules × versions and measurements × versions, changes
                         between adjacent versions outlined; matrix.json; junit.xml with one suite
@@ -116,9 +127,9 @@ cannot be pulled, a container cannot be created or keeps crashing (ErrImagePull,
 CrashLoopBackOff, CreateContainerError, CreateContainerConfigError, InvalidImageName); a timeout
 names what still blocks ("app waits for init container setup, still running after 120 s").
 
-Images: as run does, on the local provider (no registry) every container's image is replaced by
-the local test image (${TEST_IMAGE}), and the report says
-so; --image reference runs the images as written (the default on a cluster named by --kubeconfig);
+Images: as run does, on the local and kind providers (no registry) every container's image is
+replaced by the local test image (${TEST_IMAGE}), and the
+report says so; --image reference runs the images as written (the default on a cluster named by --kubeconfig);
 --image REF replaces every image by REF.
 
 Flags:
@@ -130,13 +141,19 @@ ${CLUSTER_FLAGS.replace(
   / {2}--image local\|reference\|REF\n[^]*substituted\./,
   `  --image local|reference|REF
                         local = every image replaced by the busybox test image (default on the
-                        local provider), reference = every image as written (default elsewhere),
-                        REF = every image replaced by REF. The report says which ran.`,
+                        local and kind providers), reference = every image as written (default
+                        elsewhere), REF = every image replaced by REF. The report says which ran.`,
 )}
 
 ${EXIT_CODES}`,
-  cluster: `Usage: sidecar-conformance cluster up|down|status [--name NAME] [--version V] [--feature-gates G=true,…]
+  cluster: `Usage: sidecar-conformance cluster up|down|status [--provider auto|local|kind] [--name NAME] [--version V] [--node-image REF] [--feature-gates G=true,…]
        sidecar-conformance cluster list
+
+With --provider kind (or auto finding kind): up reuses a kind cluster of --name or creates one from
+kind-config.yaml with the version's node image (marked in
+$XDG_STATE_HOME/sidecar-conformance/kind/NAME/), writes its kubeconfig there, waits for the node,
+loads the local test images; down deletes only a cluster this harness created; status says which.
+The rest of this text is the local provider's.
 
   up      build (cached under $XDG_CACHE_HOME/sidecar-conformance) and start etcd, kube-apiserver,
           kube-controller-manager, kube-scheduler, containerd and a kubelet; wait for the node to be
@@ -161,7 +178,9 @@ Flags:
                     feature gates for every component (API server, controller manager, scheduler,
                     kubelet), e.g. RestartAllContainersOnContainerExits=true; a running cluster
                     started with other gates is refused (take it down first)
-  --provider local  the provider (only local for now)
+  --provider auto|local|kind
+                    the provider (default auto: kind when found, else local as root)
+  --node-image REF  kind's node image (default: ${KIND_NODE_IMAGE('<V>')} of --version)
 
 ${EXIT_CODES}`,
   diff: `Usage: sidecar-conformance diff BEFORE/report.json AFTER/report.json [flags]

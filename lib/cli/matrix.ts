@@ -120,7 +120,9 @@ export async function runMatrix(options: MatrixOptions): Promise<MatrixOutcome> 
     const provider = options.providerFor({ name: matrixClusterName(version), version, featureGates: gates });
     let session;
     try {
-      say(`bringing up cluster ${provider.clusterName} (built into the cache first when missing)`);
+      say(
+        `bringing up ${provider.providerName} cluster ${provider.clusterName}${provider.providerName === 'local' ? ' (built into the cache first when missing)' : ''}`,
+      );
       session = await openSession({ provider }, say, options.signal);
     } catch (error) {
       const failure = failureOf(error, 'up');

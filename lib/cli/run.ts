@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseFeatureGates } from '../cluster/feature-gates.js';
-import { providerFor } from '../cluster/providers.js';
+import { chooseProvider, providerFor } from '../cluster/providers.js';
 import { ExitCode, usageError } from '../errors.js';
 import type { Scenario } from '../scenarios/scenario.js';
 import { defaultParallel, parseVersions, runMatrix } from './matrix.js';
@@ -13,6 +13,8 @@ import { gatesNeeded } from '../scenarios/requirements.js';
 import { clusterOptions, parseFlags } from './flags.js';
 import { REPO_ROOT, runJob } from './job.js';
 import { clusterChoice } from './session-flags.js';
+import { chooseImage } from '../run/session.js';
+import { usesLocalImages } from '../run/local-images.js';
 
 export async function runCommand(args: string[], signal: AbortSignal): Promise<number> {
   const { values, positionals } = parseFlags('run', args, {
@@ -42,8 +44,10 @@ export async function runCommand(args: string[], signal: AbortSignal): Promise<n
   );
   // Refused before any cluster is touched: only the local provider restarts and pauses its components.
   const plan = faultPlan(faults, choice);
+  const image = chooseImage(values.image, choice.provider?.providerName ?? 'kubeconfig');
+  const reportsRoot = values.reports ?? resolve(REPO_ROOT, 'reports');
   return runJob({
-    choice,
+    choice: { ...choice, localImages: usesLocalImages(scenarios, image, REPO_ROOT), reportsRoot },
     ...(plan ? { faults: plan } : {}),
     scenarios,
     settings: runSettings({ shutdownToleranceMs: parseTolerance(values.tolerance) }),
@@ -58,6 +62,8 @@ async function matrixCommand(
   values: {
     versions?: string;
     parallel?: string;
+    provider?: string;
+    'node-image'?: string;
     kubeconfig?: string;
     version?: string;
     fault?: string[];
@@ -70,9 +76,9 @@ async function matrixCommand(
   signal: AbortSignal,
 ): Promise<number> {
   if (values.versions === undefined) throw usageError('--parallel goes with --versions.');
-  if (values.kubeconfig || values.version || values.name || values.fault?.length) {
+  if (values.kubeconfig || values.version || values.name || values.fault?.length || values['node-image']) {
     throw usageError(
-      '--versions brings up one local cluster per version; it does not go with --kubeconfig, --version, --name or --fault.',
+      '--versions brings up one cluster per version; it does not go with --kubeconfig, --version, --name, --node-image or --fault.',
     );
   }
   const versions = parseVersions(values.versions);
@@ -81,8 +87,11 @@ async function matrixCommand(
     throw usageError(`--parallel ${values.parallel} is not a number of clusters from 1 to 16.`);
   }
   const progress = progressPrinter();
+  // One provider for every version, chosen once (auto: kind when it is there, else local as root).
+  const chosen = await chooseProvider(values.provider);
+  progress(`cluster: ${chosen.because}`);
   progress(
-    `matrix of ${versions.length} version(s), ${parallel} cluster(s) at a time: ${versions.join(', ')}`,
+    `matrix of ${versions.length} version(s), ${parallel} ${chosen.provider} cluster(s) at a time: ${versions.join(', ')}`,
   );
   const gates =
     values['feature-gates'] !== undefined ? parseFeatureGates(values['feature-gates']) : undefined;
@@ -95,7 +104,7 @@ async function matrixCommand(
     reportsRoot: values.reports ?? resolve(REPO_ROOT, 'reports'),
     signal,
     progress,
-    providerFor: (options) => providerFor(options),
+    providerFor: (options) => providerFor({ ...options, provider: chosen.provider }),
     ...(gates ? { featureGates: gates } : {}),
   });
   await writeFile(join(outcome.dir, 'progress.log'), `${progress.lines.join('\n')}\n`);

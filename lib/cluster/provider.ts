@@ -13,6 +13,13 @@ export interface UpOptions {
   /** Reports progress on long steps (builds, waits). */
   onProgress?: (line: string) => void;
   signal?: AbortSignal;
+  /**
+   * Whether the run's Pods use the local test images (busybox, agnhost), which a provider whose
+   * node has its own image store (kind) then loads into it; default true.
+   */
+  localImages?: boolean;
+  /** Where a provider puts what it collects when up fails (the run's reports directory), if known. */
+  diagnosticsDir?: string;
 }
 
 /** The faults a run can make on purpose (`run --fault`), named as the flag names them. */

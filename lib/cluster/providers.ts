@@ -1,18 +1,77 @@
-import { defaults } from '../config.js';
-import { usageError } from '../errors.js';
+import { cacheDir, defaults } from '../config.js';
+import { missingDependencyError, usageError } from '../errors.js';
+import { runCommand } from './kind/commands.js';
+import { KindProvider } from './kind/provider.js';
+import { probeKindTools, type KindTools } from './kind/tools.js';
 import { latestKubernetesVersion } from './local/build.js';
 import { LocalProvider } from './local/local.js';
 import type { FeatureGates } from './feature-gates.js';
 import type { ClusterProvider } from './provider.js';
 
-export const PROVIDERS = ['local'] as const;
+/** `--provider` values: auto (the default) picks one of the others. */
+export const PROVIDERS = ['auto', 'local', 'kind'] as const;
+export type ConcreteProvider = 'local' | 'kind';
 
 export interface ProviderOptions {
+  /** A concrete provider (local, kind); `auto` is resolved by chooseProvider first. Default: local. */
   provider?: string;
   name?: string;
   version?: string;
   /** `--feature-gates` for a cluster the provider brings up. */
   featureGates?: FeatureGates;
+  /** `--node-image` (kind only). */
+  nodeImage?: string;
+}
+
+/** The provider a run uses, and why, as one line for the progress output. */
+export interface ProviderChoice {
+  provider: ConcreteProvider;
+  because: string;
+}
+
+/** What auto looks at; tests replace it. */
+export interface AutoProbe {
+  kind: () => Promise<{ tools: KindTools } | { missing: string }>;
+  isRoot: () => boolean;
+}
+
+export const hostProbe = (): AutoProbe => ({
+  kind: () => probeKindTools({ runner: runCommand, cacheRoot: cacheDir() }),
+  isRoot: () => process.getuid?.() === 0,
+});
+
+/**
+ * `--provider`: local and kind as asked; auto (the default) is kind when a kind binary and a
+ * container engine that answers are found, else local when running as root, else one sentence
+ * naming the three ways (a kubeconfig, kind, root). Always in that order, so the same machine gets
+ * the same answer; the caller prints `because`. A kubeconfig given goes before all of this.
+ */
+export async function chooseProvider(
+  requested: string | undefined,
+  probe: AutoProbe = hostProbe(),
+): Promise<ProviderChoice> {
+  const asked = requested ?? 'auto';
+  if (asked === 'local' || asked === 'kind') return { provider: asked, because: `--provider ${asked}` };
+  if (asked !== 'auto') {
+    throw usageError(`--provider ${asked} is not known; providers: ${PROVIDERS.join(', ')}.`);
+  }
+  const kind = await probe.kind();
+  if ('tools' in kind) {
+    const { tools } = kind;
+    return {
+      provider: 'kind',
+      because: `--provider auto: kind found (${tools.kind}, ${tools.engine} ${tools.engineVersion} answers); --provider local for the local cluster`,
+    };
+  }
+  if (probe.isRoot()) {
+    return {
+      provider: 'local',
+      because: `--provider auto: no kind (it needs ${kind.missing}), running as root`,
+    };
+  }
+  throw missingDependencyError(
+    `No cluster to run on (kind needs ${kind.missing}, and this is not root): pass --kubeconfig PATH for an existing cluster, install kind with \`sidecar-conformance setup --kind\` (as root) for --provider kind, or run as root for the local provider.`,
+  );
 }
 
 /**
@@ -38,7 +97,7 @@ export async function resolveVersion(
   return { ...options, version: await latestKubernetesVersion(onProgress) };
 }
 
-/** The provider a run brings its default cluster up with (kind and others come later). */
+/** The provider a run brings its cluster up with: a concrete one (resolve auto with chooseProvider). */
 export function providerFor(options: ProviderOptions): ClusterProvider {
   const provider = options.provider ?? 'local';
   const name = options.name ?? defaults.clusterName;
@@ -46,6 +105,17 @@ export function providerFor(options: ProviderOptions): ClusterProvider {
     throw usageError(`--name ${name} is not a valid cluster name (lower-case letters, digits and -).`);
   }
   const version = parseKubernetesVersion(options.version ?? defaults.kubernetesVersion);
+  if (options.nodeImage !== undefined && provider !== 'kind') {
+    throw usageError(`--node-image is a kind node image; it does not go with the ${provider} provider.`);
+  }
+  if (provider === 'kind') {
+    return new KindProvider({
+      name,
+      kubernetesVersion: version,
+      ...(options.featureGates ? { featureGates: options.featureGates } : {}),
+      ...(options.nodeImage ? { nodeImage: options.nodeImage } : {}),
+    });
+  }
   if (provider === 'local') {
     return new LocalProvider({
       name,
@@ -53,5 +123,7 @@ export function providerFor(options: ProviderOptions): ClusterProvider {
       ...(options.featureGates ? { featureGates: options.featureGates } : {}),
     });
   }
+  if (provider === 'auto')
+    throw new Error('--provider auto reached providerFor unresolved (call chooseProvider).');
   throw usageError(`--provider ${provider} is not known; providers: ${PROVIDERS.join(', ')}.`);
 }

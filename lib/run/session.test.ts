@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_IMAGE, TEST_IMAGE } from '../config.js';
 import { ExitCode, UserError } from '../errors.js';
+import { fileURLToPath } from 'node:url';
+import { SCENARIOS } from '../scenarios/registry.js';
+import { usesLocalImages } from './local-images.js';
 import { chooseImage, newRunId } from './session.js';
+
+describe('usesLocalImages', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const seed = SCENARIOS.filter((s) => s.suite === 'seed');
+  const upstream = SCENARIOS.filter((s) => s.suite === 'upstream');
+
+  it('is true when the Pods run the local test image, or a manifest names a local image (the upstream suite)', () => {
+    expect(usesLocalImages(seed, chooseImage(undefined, 'kind'), root)).toBe(true);
+    expect(usesLocalImages(upstream, chooseImage('reference', 'kind'), root)).toBe(true);
+  });
+
+  it('is false for the seed suite run with the images as written', () => {
+    expect(usesLocalImages(seed, chooseImage('reference', 'kind'), root)).toBe(false);
+  });
+});
 
 describe('newRunId', () => {
   it('is the UTC time to the second and four hex digits', () => {
@@ -27,6 +45,10 @@ describe('chooseImage', () => {
       used: TEST_IMAGE,
       substituted: true,
     });
+  });
+
+  it('defaults to the local test image on the kind provider too (its node gets it loaded)', () => {
+    expect(chooseImage(undefined, 'kind').used).toBe(TEST_IMAGE);
   });
 
   it('defaults to the reference image elsewhere, as written', () => {

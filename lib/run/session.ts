@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { V1Node } from '@kubernetes/client-node';
 import type { ClusterProvider } from '../cluster/provider.js';
 import type { RuntimeInspector } from '../observe/runtime.js';
@@ -24,6 +25,12 @@ export interface ClusterChoice {
   image?: string;
   /** What `reference` means for this run, when not the seed's netshoot (check: the images as written). */
   referenceImage?: string;
+  /** Why this cluster (`--provider auto: kind found …`), printed first. */
+  because?: string;
+  /** Whether the run's Pods use the local test images (a kind node then gets them); default true. */
+  localImages?: boolean;
+  /** Where the run's reports go: a provider's diagnostics of a failed up go to `<it>/<run id>/`. */
+  reportsRoot?: string;
 }
 
 export interface Session {
@@ -54,6 +61,9 @@ export function validateImageOption(option: string | undefined): void {
   }
 }
 
+/** Providers whose node gets the local test images, so that they are the default image there. */
+export const LOCAL_IMAGE_PROVIDERS: readonly string[] = ['local', 'kind'];
+
 /**
  * Which image the Pods run. `reference` is what the manifests name: netshoot for the seed's, the
  * images as written for a user's workload (check), where nothing is swapped back by name.
@@ -64,7 +74,7 @@ export function chooseImage(
   reference: string = REFERENCE_IMAGE,
 ): ImageChoice {
   validateImageOption(option);
-  const choice = option ?? (providerName === 'local' ? 'local' : 'reference');
+  const choice = option ?? (LOCAL_IMAGE_PROVIDERS.includes(providerName) ? 'local' : 'reference');
   if (choice === 'reference') return { reference, used: reference, substituted: false };
   if (choice === 'local') return { reference, used: TEST_IMAGE, substituted: true };
   return { reference, used: choice, substituted: choice !== reference };
@@ -87,6 +97,7 @@ export async function openSession(
   signal?: AbortSignal,
 ): Promise<Session> {
   const runId = newRunId();
+  if (choice.because) progress(`cluster: ${choice.because}`);
   let kubeconfigPath: string;
   let providerName: string;
   let clusterName: string;
@@ -102,7 +113,12 @@ export async function openSession(
     providerName = provider.providerName;
     clusterName = provider.clusterName;
     const before = await provider.status();
-    kubeconfigPath = await provider.up({ onProgress: progress, signal });
+    kubeconfigPath = await provider.up({
+      onProgress: progress,
+      ...(signal ? { signal } : {}),
+      localImages: choice.localImages ?? true,
+      ...(choice.reportsRoot ? { diagnosticsDir: join(choice.reportsRoot, runId) } : {}),
+    });
     broughtUp = !before.running;
     runtime = provider.runtime?.();
   }

@@ -120,6 +120,25 @@ export async function ensureBinaries(
   };
 }
 
+/**
+ * Only agnhost (upstream's e2e test binary) of a Kubernetes version, built into the cache when
+ * missing: for a provider whose node brings its own Kubernetes (kind) but not the test images.
+ */
+export async function ensureAgnhostBinary(
+  kubernetesVersion: string,
+  cacheRoot: string,
+  onProgress: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<string> {
+  const v = `v${kubernetesVersion.replace(/^v/, '')}`;
+  const agnhost = await ensureComponent(agnhostSpec(v, await cachedAgnhostVersion(cacheRoot, v)), {
+    cacheRoot,
+    onProgress,
+    signal,
+  });
+  return join(agnhost.binDir, 'agnhost');
+}
+
 /** Where ensureBinaries puts crictl for a cri-tools version (it may not be built yet). */
 export function crictlPath(cacheRoot: string, criToolsVersion: string = defaults.criToolsVersion): string {
   return join(componentBinDir(criToolsSpec(criToolsVersion), cacheRoot), 'crictl');

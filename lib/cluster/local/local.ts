@@ -25,7 +25,7 @@ import type {
   UpOptions,
 } from '../provider.js';
 import { crictlPath, ensureBinaries, type LocalBinaries } from './binaries.js';
-import { CrictlInspector, stopAllPodSandboxes } from './cri.js';
+import { CrictlInspector, stopAllPodSandboxes } from '../cri.js';
 import {
   etcdArgs,
   kubeApiserverArgs,

@@ -1,10 +1,12 @@
 import { execa } from 'execa';
-import type { ContainerRuntimeTimes, RuntimeInspector } from '../../observe/runtime.js';
-import { parseTimeNs } from '../../timeline/time.js';
+import type { ContainerRuntimeTimes, RuntimeInspector } from '../observe/runtime.js';
+import { parseTimeNs } from '../timeline/time.js';
 
 /**
- * Container times from the local cluster's containerd, read through its CRI with crictl: the
- * runtime's own nanosecond created/started/finished times, where the API server only has seconds.
+ * Container times from a node's containerd, read through its CRI with crictl: the runtime's own
+ * nanosecond created/started/finished times, where the API server only has seconds. The local
+ * provider runs crictl on the host against its cluster's socket; the kind provider runs the node's
+ * own crictl through `docker exec` (`via`).
  */
 
 /** How long one crictl call may take; CRI ContainerStatus answers in milliseconds. */
@@ -84,21 +86,31 @@ export function crictlMessage(stderr: string): string {
 }
 
 export interface CrictlInspectorOptions {
-  /** Path to the crictl binary. */
+  /** Path to the crictl binary (inside the node when `via` is given). */
   crictl: string;
   /** The runtime's CRI socket (a path; `unix://` is added). */
   socket: string;
   timeoutMs?: number;
+  /**
+   * A command crictl runs through, e.g. `docker` with `['exec', '-e', 'TZ=UTC', 'kind-control-plane']`:
+   * crictl and its arguments follow these. `what` names it in the source and in errors.
+   */
+  via?: { command: string; args: string[]; what: string };
 }
 
 /** A RuntimeInspector over crictl and one CRI socket. */
 export class CrictlInspector implements RuntimeInspector {
   readonly source: string;
   private readonly endpoint: string;
+  /** Where crictl asks, for errors: the socket, and the node when through `via`. */
+  private readonly where: string;
 
   constructor(private readonly options: CrictlInspectorOptions) {
     this.endpoint = `unix://${options.socket}`;
-    this.source = `crictl inspect (${this.endpoint})`;
+    this.source = options.via
+      ? `crictl inspect (${options.via.what}, ${this.endpoint})`
+      : `crictl inspect (${this.endpoint})`;
+    this.where = options.via ? `${this.endpoint} (${options.via.what})` : this.endpoint;
   }
 
   async inspect(containerId: string, signal?: AbortSignal): Promise<ContainerRuntimeTimes | undefined> {
@@ -141,7 +153,11 @@ export class CrictlInspector implements RuntimeInspector {
       'json',
       '-q',
     ];
-    const result = await execa(this.options.crictl, [...args, ...ids], {
+    const { via } = this.options;
+    const [command, commandArgs] = via
+      ? [via.command, [...via.args, this.options.crictl, ...args, ...ids]]
+      : [this.options.crictl, [...args, ...ids]];
+    const result = await execa(command, commandArgs, {
       reject: false,
       timeout: timeoutMs,
       cancelSignal: signal,
@@ -151,9 +167,10 @@ export class CrictlInspector implements RuntimeInspector {
     });
     if (result.isCanceled) throw new Error(`Reading ${what} from the runtime was interrupted.`);
     if (result.timedOut) {
-      throw new Error(`crictl inspect of ${what} did not answer within ${timeoutMs} ms on ${this.endpoint}.`);
+      throw new Error(`crictl inspect of ${what} did not answer within ${timeoutMs} ms on ${this.where}.`);
     }
     if ((result as { code?: string }).code === 'ENOENT') {
+      if (via) throw new Error(`${via.command} is missing; crictl inspect runs through ${via.what}.`);
       throw new Error(
         `crictl is missing at ${this.options.crictl}; \`sidecar-conformance cluster up\` builds it.`,
       );
@@ -162,7 +179,7 @@ export class CrictlInspector implements RuntimeInspector {
       const stderr = String(result.stderr ?? '').trim();
       if (result.exitCode !== undefined && isNotFound(stderr)) return 'not-found';
       const reason = crictlMessage(stderr) || (result.shortMessage ?? '').split('\n')[0];
-      throw new Error(`crictl inspect of ${what} failed on ${this.endpoint}: ${reason}`);
+      throw new Error(`crictl inspect of ${what} failed on ${this.where}: ${reason}`);
     }
     return parseCrictlInspect(String(result.stdout));
   }

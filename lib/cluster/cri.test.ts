@@ -2,7 +2,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtimeRecords } from '../../observe/runtime.js';
+import { runtimeRecords } from '../observe/runtime.js';
 import { CrictlInspector, crictlMessage, isNotFound, parseCrictlInspect } from './cri.js';
 
 /**
@@ -270,6 +270,49 @@ describe('CrictlInspector', () => {
       new CrictlInspector({ crictl: join(dir, 'absent'), socket }).inspect(RUNNING_ID),
     ).rejects.toThrow(
       `crictl is missing at ${join(dir, 'absent')}; \`sidecar-conformance cluster up\` builds it.`,
+    );
+  });
+
+  it('runs crictl through a command into the node (docker exec), naming the node in its source and errors', async () => {
+    // A stand-in docker: `exec -e TZ=UTC NODE crictl ARGS…` runs the stand-in crictl with ARGS and TZ.
+    const docker = join(dir, 'docker');
+    await writeFile(
+      docker,
+      [
+        '#!/bin/sh',
+        'dir=$(dirname "$0")',
+        'echo "docker $1 $2 $3 $4 $5" >> "$dir/calls"',
+        'export TZ="${3#TZ=}"',
+        'shift 5',
+        'exec "$dir/crictl" "$@"',
+        '',
+      ].join('\n'),
+    );
+    await chmod(docker, 0o755);
+    const via = {
+      command: docker,
+      args: ['exec', '-e', 'TZ=UTC', 'sc-control-plane'],
+      what: 'node sc-control-plane',
+    };
+    const inspector = new CrictlInspector({ crictl: 'crictl', socket, via });
+    expect(inspector.source).toBe(`crictl inspect (node sc-control-plane, unix://${socket})`);
+    await expect(inspector.inspect(RUNNING_ID)).resolves.toMatchObject({ name: 'sidecar' });
+    expect((await calls()).slice(-2)).toEqual([
+      'docker exec -e TZ=UTC sc-control-plane crictl',
+      `--config /dev/null --runtime-endpoint unix://${socket} inspect -o json -q ${RUNNING_ID} TZ=UTC`,
+    ]);
+    await expect(inspector.inspect('0000deadbeef')).resolves.toBeUndefined();
+    await expect(inspector.inspect('broken')).rejects.toThrow(
+      `failed on unix://${socket} (node sc-control-plane): `,
+    );
+    await expect(
+      new CrictlInspector({
+        crictl: 'crictl',
+        socket,
+        via: { ...via, command: join(dir, 'no-docker') },
+      }).inspect(RUNNING_ID),
+    ).rejects.toThrow(
+      `${join(dir, 'no-docker')} is missing; crictl inspect runs through node sc-control-plane.`,
     );
   });
 });
