@@ -4,7 +4,6 @@ import { defaults, KIND_NODE_IMAGE, TEST_IMAGE } from '../config.js';
 import { EXIT_CODE_MEANINGS } from '../errors.js';
 import { DEFAULT_BAND } from '../report/diff.js';
 import { KIND_VERSION } from '../cluster/kind/binary.js';
-import { NODE_IMAGE } from '../cluster/kind/node-image/build.js';
 import { DEFAULT_WRAPPER_PATH } from '../cluster/kind/runc-wrapper.js';
 import { SCENARIOS, SUITES } from '../scenarios/registry.js';
 
@@ -200,7 +199,7 @@ ${EXIT_CODES}`,
   'node-image': `Usage: sidecar-conformance node-image build [--version V] [--force]
 
 Makes a kind node image for Kubernetes V (default ${defaults.kubernetesVersion}; \`latest\` as for cluster up)
-without any registry, and loads it into docker as ${NODE_IMAGE('<V>')}: a Debian
+without any registry, and loads it into docker as ${KIND_NODE_IMAGE('<V>')}: a Debian
 bookworm rootfs from debootstrap (cached), systemd 252 (it still boots on cgroup v1), containerd
 ${defaults.containerdVersion} with restrict_oom_score_adj, runc and CNI plugins from Debian, crictl,
 kubeadm, kubelet and kubectl built from the Go module proxy, a static ptp CNI config, and the

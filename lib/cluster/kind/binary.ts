@@ -1,6 +1,5 @@
-import { constants } from 'node:fs';
-import { access, mkdir, rename, rm } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir } from '../../config.js';
 import { missingDependencyError } from '../../errors.js';
@@ -80,21 +79,3 @@ export async function ensureKind(
   onProgress(`built kind ${version} in ${Math.round((Date.now() - started) / 1000)} s: ${binary}`);
   return binary;
 }
-
-/** A `kind` on PATH (the user's own), else the cached build if it exists; undefined when neither. */
-export async function findKind(
-  options: { cache?: string; version?: string; path?: string } = {},
-): Promise<string | undefined> {
-  for (const dir of (options.path ?? process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'kind');
-    if (await isExecutable(candidate)) return candidate;
-  }
-  const cached = kindPath(options.cache, options.version);
-  return (await isExecutable(cached)) ? cached : undefined;
-}
-
-const isExecutable = (path: string): Promise<boolean> =>
-  access(path, constants.X_OK).then(
-    () => true,
-    () => false,
-  );

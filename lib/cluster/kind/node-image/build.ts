@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { defaults } from '../../../config.js';
+import { defaults, KIND_NODE_IMAGE } from '../../../config.js';
 import { pathExists } from '../../../fs.js';
 import {
   componentBinDir,
@@ -23,13 +23,9 @@ import { ensureRootfs } from './rootfs.js';
  * `node-image build`: a kind node image made offline from a cached bookworm rootfs, our own
  * node files, binaries built from the Go module proxy, and control-plane images written by the
  * project's OCI writer and preloaded into the node's containerd. The result is imported into
- * docker as NODE_IMAGE(version), and its rootfs tar is kept in the cache keyed by its inputs, so
+ * docker as KIND_NODE_IMAGE(version), and its rootfs tar is kept in the cache keyed by its inputs, so
  * a second build (or a docker that lost the image) takes seconds.
  */
-
-/** The tag convention the kind provider relies on. */
-export const NODE_IMAGE = (kubernetesVersion: string): string =>
-  `localhost/sidecar-conformance/kind-node:v${kubernetesVersion.replace(/^v/, '')}`;
 
 /** The docker label holding the hash of everything the image was made from. */
 export const NODE_IMAGE_KEY_LABEL = 'io.sidecar-conformance.node-image.key';
@@ -72,7 +68,7 @@ export async function buildNodeImage(options: {
   };
   const progress = options.onProgress;
   const v = `v${options.kubernetesVersion.replace(/^v/, '')}`;
-  const image = NODE_IMAGE(v);
+  const image = KIND_NODE_IMAGE(v);
   await requireDocker();
 
   const inputs = await step('binaries', () => nodeBinaries(v, options.cacheRoot, progress, options.signal));
