@@ -193,7 +193,9 @@ export async function waitPulled(context: DriveContext, container: string, image
  * InPlacePodVerticalScaling (alpha 1.27, beta and on by default 1.33, GA 1.35).
  */
 export const RESIZE_REQUIREMENTS: Requirements = {
-  since: { version: '1.32', what: 'in-place resize of a sidecar (kubernetes#128367)' },
+  // v1.32.13's API server refuses resizePolicy on an init container ("must not be set for init
+  // containers", seen in the matrix); sidecar resize came with v1.33.
+  since: { version: '1.33', what: 'in-place resize of a sidecar (kubernetes#128367)' },
   featureGates: [
     {
       gate: 'InPlacePodVerticalScaling',
