@@ -6,7 +6,7 @@
  * cluster's components and containerd shims, found by the cluster's state directory on their command
  * line) sampled each second, beside the rise of the machine's used memory. With --build V it then
  * builds one more version cold into a scratch cache (the Go build and module caches stay warm).
- * Asserts nothing. The versions must be built (the matrix would build them, but then it times builds).
+ * The local provider (kind would need a node image per version). Asserts nothing. The versions must be built (the matrix would build them, but then it times builds).
  * Run it on a quiet machine: other clusters or builds beside it make both sides slower unevenly.
  *
  *   npm run bench:matrix                                  # seed suite on 1.35.4, 1.36.3, 1.37.2
@@ -126,6 +126,8 @@ for (const version of versions) {
       `single run v${version}`,
       [
         'run',
+        '--provider',
+        'local',
         '--suite',
         values.suite,
         '--version',
@@ -142,6 +144,8 @@ const matrix = await timed(
   `matrix of ${versions.length}, all at once`,
   [
     'run',
+    '--provider',
+    'local',
     '--suite',
     values.suite,
     '--versions',
