@@ -10,6 +10,11 @@
  *   drivers spell it) are made in every hierarchy and bind-mounted onto themselves, so the
  *   kubelet's cgroup root is a mount point in each, as it is on a real v1 machine.
  * - a fresh machine-id and product_uuid per node (the kubelet reports the latter as system UUID).
+ * - DNS that fails at once: docker points the node at its embedded resolver 127.0.0.11, which
+ *   answers only through iptables rules that our dockerd (`"iptables": false`) does not make, so
+ *   every lookup waited 20 s for its timeout (the kubelet pulls one image at a time, so one pull of
+ *   a registry name held up every other Pod's). Offline nothing resolves anyway; 127.0.0.1 refuses
+ *   at once, in the node and in the Pods that inherit its resolv.conf.
  *
  * It deliberately does not print kind's "detected cgroup v1" marker: kind stops waiting for the
  * node at that marker or at systemd's "Reached target … Multi-User System", and the latter is
@@ -54,6 +59,12 @@ systemd-machine-id-setup >/dev/null
 for uuid in /sys/class/dmi/id/product_uuid /sys/devices/virtual/dmi/id/product_uuid; do
   if [[ -f "$uuid" ]]; then mount -o ro,bind /kind/product_uuid "$uuid"; fi
 done
+
+if grep -qx 'nameserver 127.0.0.11' /etc/resolv.conf; then
+  say "docker's embedded DNS needs iptables rules this dockerd does not make: resolv.conf points at 127.0.0.1"
+  sed 's/^nameserver 127\\.0\\.0\\.11$/nameserver 127.0.0.1/' /etc/resolv.conf > /tmp/resolv.conf
+  cat /tmp/resolv.conf > /etc/resolv.conf
+fi
 
 say "starting $*"
 exec "$@"

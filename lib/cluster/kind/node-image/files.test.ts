@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ENTRYPOINT } from './entrypoint.js';
 import { NODE_CNI_BIN_DIRS, nodeContainerdConfig, nodeFiles, ptpConflist } from './files.js';
@@ -61,6 +62,16 @@ describe('the node files', () => {
 describe('the entrypoint', () => {
   it("never prints kind's cgroup v1 marker, so kind waits for systemd's multi-user target", () => {
     expect(ENTRYPOINT).not.toMatch(/detected cgroup v1/);
+  });
+
+  it("points resolv.conf away from docker's embedded DNS (no iptables rules here), and only that line", () => {
+    const expression = /sed '([^']+)' \/etc\/resolv\.conf/.exec(ENTRYPOINT)?.[1];
+    expect(expression).toBeDefined();
+    const sed = (input: string) => execFileSync('sed', [expression!], { input, encoding: 'utf8' });
+    expect(sed('nameserver 127.0.0.11\noptions ndots:0\n')).toBe('nameserver 127.0.0.1\noptions ndots:0\n');
+    expect(sed('nameserver 10.0.0.2\nnameserver 127.0.0.111\n')).toBe(
+      'nameserver 10.0.0.2\nnameserver 127.0.0.111\n',
+    );
   });
 
   it('ends by exec-ing its arguments (/sbin/init)', () => {
