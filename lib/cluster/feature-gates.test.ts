@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import {
-  formatFeatureGates,
-  includesFeatureGates,
-  parseFeatureGates,
-} from './feature-gates.js';
+import { formatFeatureGates, includesFeatureGates, parseFeatureGates } from './feature-gates.js';
 
 describe('feature gates', () => {
   it('reads the components’ syntax, a bare name meaning on', () => {
