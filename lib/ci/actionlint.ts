@@ -1,9 +1,6 @@
-import { rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir } from '../config.js';
-import { missingDependencyError } from '../errors.js';
-import { pathExists } from '../fs.js';
+import { ensureGoTool, goToolPath } from '../go-tool.js';
 
 /**
  * actionlint (github.com/rhysd/actionlint), built from the Go module proxy and kept in the
@@ -14,37 +11,17 @@ export const ACTIONLINT_VERSION = 'v1.7.12';
 export const ACTIONLINT_MODULE = 'github.com/rhysd/actionlint/cmd/actionlint';
 
 export function actionlintPath(cache = cacheDir(), version = ACTIONLINT_VERSION): string {
-  return join(cache, 'bin', `actionlint-${version}`, 'actionlint');
+  return goToolPath(cache, { name: 'actionlint', version });
 }
 
-/** The cached binary's path; builds it first (`go install` into a fresh GOBIN, then one rename). */
+/** The cached binary's path; builds it first. */
 export async function ensureActionlint(
   options: { cache?: string; version?: string; onProgress?: (line: string) => void } = {},
 ): Promise<string> {
-  const version = options.version ?? ACTIONLINT_VERSION;
-  const binary = actionlintPath(options.cache, version);
-  if (await pathExists(binary)) return binary;
-  const dir = dirname(binary);
-  const staging = `${dir}.tmp-${process.pid}`;
-  options.onProgress?.(`building actionlint ${version} from the Go module proxy into ${dir}`);
-  try {
-    await execa('go', ['install', `${ACTIONLINT_MODULE}@${version}`], {
-      env: { GOBIN: staging, GOFLAGS: '-mod=mod', GO111MODULE: 'on' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw missingDependencyError(
-        `Go is not on PATH, so actionlint ${version} cannot be built; install Go.`,
-      );
-    }
-    throw error;
-  }
-  // Another build may have finished first: keep its binary, drop ours.
-  if (await pathExists(binary)) await rm(staging, { recursive: true, force: true });
-  else await rename(staging, dir);
-  return binary;
+  return ensureGoTool(
+    { name: 'actionlint', module: ACTIONLINT_MODULE, version: options.version ?? ACTIONLINT_VERSION },
+    { cache: options.cache ?? cacheDir(), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
+  );
 }
 
 export interface LintResult {
