@@ -14,6 +14,7 @@ const FLOORS: Record<string, number> = {
   'fs.ts': 0,
   'wait.ts': 0,
   'retry.ts': 0,
+  'go-tool.ts': 0,
   assert: 1,
   kube: 1,
   observe: 2,
