@@ -1,4 +1,5 @@
 import { defaults } from '../../config.js';
+import { waitForDefaultServiceAccount } from '../../apply/apply.js';
 import { connect } from '../../kube/client.js';
 import { poll } from '../../wait.js';
 
@@ -16,7 +17,9 @@ export async function waitForKindCluster(
   signal?: AbortSignal,
   timeoutMs: number = defaults.kindReadyTimeoutMs,
 ): Promise<void> {
-  const { core } = connect(kubeconfig);
+  const kube = connect(kubeconfig);
+  const { core } = kube;
+  const started = Date.now();
   let said = '';
   const say = (line: string) => {
     if (line !== said) progress(line);
@@ -34,14 +37,17 @@ export async function waitForKindCluster(
           nodes.length === 0 ? 'no node has registered' : `node ${notReady.join(', ')} is not Ready`,
         );
       }
-      await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
       return true;
     },
     {
-      description: 'the kind node to be Ready and the default ServiceAccount to exist',
+      description: 'the kind node to be Ready',
       timeoutMs,
       intervalMs: READY_POLL_MS,
       ...(signal ? { signal } : {}),
     },
   );
+  await waitForDefaultServiceAccount(kube, 'default', {
+    timeoutMs: Math.max(1, timeoutMs - (Date.now() - started)),
+    ...(signal ? { signal } : {}),
+  });
 }
